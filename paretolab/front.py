@@ -1,0 +1,732 @@
+"""Pareto fronts of loss values: which points are nondominated, which any weighted sum reaches.
+
+Numpy only (scipy's LP and moocore for the m >= 3 cases); importing this module never imports
+torch or pymoo. Every objective is minimised. Points are an ``(n, m)`` array, ``m >= 2``.
+
+Conventions
+-----------
+* Dominance: ``a`` dominates ``b`` when ``a <= b`` in every objective and ``a < b`` in one.
+* Duplicates: a point repeated exactly is not dominated by its copy. ``is_nondominated`` marks
+  only the first copy (in input order) unless ``keep_weakly=True``, as moocore does.
+  ``pareto_front`` returns each nondominated point once.
+* Weights follow ``L = L0 + alpha * L1`` with ``alpha >= 0``; a critical alpha between front
+  points A and B is ``(A0 - B0) / (B1 - A1)``.
+* Tolerances are relative to the front's extent: objectives are rescaled to ``[0, 1]`` over the
+  nondominated points before any geometric test, so rescaling one objective changes no answer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "ConcaveRegion",
+    "balanced_point",
+    "concave_regions",
+    "coverage",
+    "critical_alphas",
+    "hypervolume",
+    "igd",
+    "is_nondominated",
+    "is_supported",
+    "pareto_front",
+    "weighted_sum_optimum",
+]
+
+DEFAULT_TOL = 1e-6
+"""Default tolerance, in units of the front's extent (objectives rescaled to [0, 1])."""
+
+
+# --------------------------------------------------------------------------- validation
+def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.ndarray:
+    """Return ``points`` as a float ``(n, m)`` array, or raise a ``ValueError`` naming ``name``.
+
+    The input is never modified; a copy is made only when the dtype or layout requires it.
+
+    >>> as_points([[1, 2], [3, 4]]).shape
+    (2, 2)
+    >>> as_points([1, 2])
+    Traceback (most recent call last):
+    ...
+    ValueError: points: expected a 2-D array of shape (n, m) with m >= 2 objectives, got a 1-D array of shape (2,)
+    """
+    try:
+        arr = np.asarray(points, dtype=float)
+    except (TypeError, ValueError) as exc:
+        kind = type(points).__name__
+        raise ValueError(
+            f"{name}: expected a numeric array of shape (n, m), got {kind} that is not numeric ({exc})"
+        ) from None
+    expected = f"expected a 2-D array of shape (n, m) with m >= {min_objectives} objectives"
+    if arr.ndim == 2 and arr.shape[0] == 0:
+        if arr.shape[1] in (0,) or arr.shape[1] >= min_objectives:
+            return arr.reshape(0, max(arr.shape[1], min_objectives))
+    if arr.ndim != 2:
+        raise ValueError(f"{name}: {expected}, got a {arr.ndim}-D array of shape {arr.shape}")
+    if arr.shape[1] < min_objectives:
+        raise ValueError(f"{name}: {expected}, got shape {arr.shape} ({arr.shape[1]} objective(s))")
+    finite = np.isfinite(arr).all(axis=1)
+    if not finite.all():
+        bad = np.flatnonzero(~finite)
+        raise ValueError(
+            f"{name}: expected finite values, got {bad.size} row(s) with NaN or inf "
+            f"(first at rows {bad[:5].tolist()})"
+        )
+    return arr
+
+
+def as_front2d(front, name: str = "front") -> np.ndarray:
+    """Validate a 2-D front in ``pareto_front`` order: L0 strictly increasing, L1 strictly decreasing."""
+    arr = as_points(front, name)
+    if arr.shape[1] != 2:
+        raise ValueError(
+            f"{name}: expected 2 objectives (L0, L1), got {arr.shape[1]}; "
+            "this function is defined for m = 2 only"
+        )
+    if arr.shape[0] > 1:
+        bad = np.flatnonzero((np.diff(arr[:, 0]) <= 0) | (np.diff(arr[:, 1]) >= 0))
+        if bad.size:
+            raise ValueError(
+                f"{name}: expected a front in pareto_front() order (first objective strictly "
+                f"increasing, second strictly decreasing), but rows {bad[0]} and {bad[0] + 1} "
+                "are not; pass pareto_front(points) instead"
+            )
+    return arr
+
+
+def _extent(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower corner and per-objective range of ``points`` (a zero range counts as 1)."""
+    lo = points.min(axis=0)
+    span = points.max(axis=0) - lo
+    return lo, np.where(span > 0, span, 1.0)
+
+
+def _normalise(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    lo, span = _extent(reference)
+    return (points - lo) / span
+
+
+# --------------------------------------------------------------------------- nondominance
+def is_nondominated(points, /, *, keep_weakly: bool = False) -> np.ndarray:
+    """Boolean mask of the points that no other point dominates.
+
+    2-D uses an O(n log n) sort and running minimum after an O(n) prefilter; m >= 3 delegates
+    to moocore. Exact duplicates of a nondominated point: only the first copy in input order is
+    ``True``, unless ``keep_weakly=True`` (then every copy is), matching moocore.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, m)
+        Objective values, all minimised.
+    keep_weakly : bool
+        Keep every copy of a duplicated nondominated point.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+
+    Examples
+    --------
+    >>> is_nondominated([[1, 2], [2, 1], [2, 2], [1, 2]])
+    array([ True,  True, False, False])
+    >>> is_nondominated([[1, 2], [2, 1], [2, 2], [1, 2]], keep_weakly=True)
+    array([ True,  True, False,  True])
+    """
+    pts = as_points(points)
+    n, m = pts.shape
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if m > 2:
+        import moocore
+
+        return np.asarray(moocore.is_nondominated(pts, keep_weakly=keep_weakly), dtype=bool)
+    return _nondominated_2d(pts, keep_weakly)
+
+
+def _nondominated_2d(pts: np.ndarray, keep_weakly: bool) -> np.ndarray:
+    mask = np.zeros(pts.shape[0], dtype=bool)
+    mask[_front_order_2d(pts, keep_weakly)] = True
+    return mask
+
+
+def _front_order_2d(pts: np.ndarray, keep_weakly: bool) -> np.ndarray:
+    """Indices of the nondominated 2-D points, sorted by (L0, L1, input position)."""
+    f0, f1 = pts[:, 0], pts[:, 1]
+    candidates = _prefilter_2d(f0, f1) if f0.size > 64 else np.arange(f0.size)
+    c0, c1 = f0[candidates], f1[candidates]
+    order = np.argsort(c0)
+    s0 = c0[order]
+    if (s0[1:] == s0[:-1]).any():
+        # Ties in L0: order them by L1, and duplicates by input position (lexsort is stable).
+        order = np.lexsort((c1, c0))
+        s0 = c0[order]
+    s1 = c1[order]
+    keep = _running_min_mask(s1)
+    if keep_weakly:
+        # Exact copies are adjacent after the sort; each inherits the verdict of its first copy.
+        same_as_previous = np.zeros(s1.size, dtype=bool)
+        same_as_previous[1:] = (s0[1:] == s0[:-1]) & (s1[1:] == s1[:-1])
+        run_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(s1.size)))
+        keep = keep[run_start]
+    return candidates[order[keep]]
+
+
+def _prefilter_2d(f0: np.ndarray, f1: np.ndarray) -> np.ndarray:
+    """Indices of the points not strictly dominated by a few anchor points (O(n)).
+
+    Anchors: the lowest L0, the lowest L1, and the lowest sum after scaling to the data's range.
+    Only points that an anchor dominates are dropped, so the result is a superset of the front.
+    """
+    lo0, lo1 = f0.min(), f1.min()
+    span0 = (f0.max() - lo0) or 1.0
+    span1 = (f1.max() - lo1) or 1.0
+    anchors = {int(np.argmin(f0)), int(np.argmin(f1)), int(np.argmin(f0 / span0 + f1 / span1))}
+    keep = np.ones(f0.size, dtype=bool)
+    for a in anchors:
+        a0, a1 = f0[a], f1[a]
+        keep &= ~((a0 <= f0) & (a1 <= f1) & ((a0 < f0) | (a1 < f1)))
+    return np.flatnonzero(keep)
+
+
+def pareto_front(points, /) -> np.ndarray:
+    """The nondominated points, each once, sorted by the first objective (then the others).
+
+    Examples
+    --------
+    >>> pareto_front([[3, 1], [1, 3], [2, 2], [2, 3], [1, 3]])
+    array([[1., 3.],
+           [2., 2.],
+           [3., 1.]])
+    """
+    pts = as_points(points)
+    if pts.shape[0] == 0:
+        return pts.copy()
+    if pts.shape[1] == 2:
+        return pts[_front_order_2d(pts, keep_weakly=False)]
+    front = pts[is_nondominated(pts)]
+    return front[np.lexsort(front.T[::-1])]
+
+
+# --------------------------------------------------------------------------- supported points
+def is_supported(points, /, *, tol: float = DEFAULT_TOL) -> np.ndarray:
+    """Boolean mask of the points that minimise some weighted sum with strictly positive weights.
+
+    A point is supported when no convex combination of the points dominates it: it lies on the
+    lower-left convex hull of the front (collinear points on a hull edge included). For a finite
+    2-D front both ends qualify; on a 3-objective concave sphere only the corners do. Dominated
+    points are never supported.
+
+    Tolerance: objectives are rescaled to ``[0, 1]`` over the front; a point counts as supported
+    when the largest total improvement (summed over objectives) that a convex combination of the
+    points offers over it is at most ``tol``. Noise well below ``tol`` on a straight front makes
+    no unsupported point, and rescaling an objective changes no answer.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, m)
+    tol : float
+        Tolerance in units of the front's extent.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+
+    Examples
+    --------
+    A concave quarter circle: only the two ends are reached by a weighted sum.
+
+    >>> t = np.linspace(0, np.pi / 2, 5)
+    >>> is_supported(np.c_[np.sin(t), np.cos(t)])
+    array([ True, False, False, False,  True])
+    >>> is_supported([[0, 1], [0.5, 0.5], [1, 0]])  # collinear: all supported
+    array([ True,  True,  True])
+    """
+    pts = as_points(points)
+    tol = _check_tol(tol)
+    n, m = pts.shape
+    mask = np.zeros(n, dtype=bool)
+    if n == 0:
+        return mask
+    if m == 2:
+        idx = _front_order_2d(pts, keep_weakly=True)
+        mask[idx] = _improvement_2d(_normalise(pts[idx], pts[idx])) <= tol
+        return mask
+    idx = np.flatnonzero(is_nondominated(pts, keep_weakly=True))
+    mask[idx] = _improvement_lp(_normalise(pts[idx], pts[idx]), tol) <= tol
+    return mask
+
+
+def _check_tol(tol) -> float:
+    try:
+        value = float(tol)
+    except (TypeError, ValueError):
+        raise ValueError(f"tol: expected a number >= 0, got {tol!r}") from None
+    if not value >= 0 or not math.isfinite(value):
+        raise ValueError(f"tol: expected a finite number >= 0, got {tol!r}")
+    return value
+
+
+def _running_min_mask(y: np.ndarray) -> np.ndarray:
+    """``y[i] < min(y[:i])``: the staircase of a sequence sorted by the other objective."""
+    before = np.empty_like(y)
+    if y.size:
+        before[0] = np.inf
+        np.minimum.accumulate(y[:-1], out=before[1:])
+    return y < before
+
+
+def _lower_hull(xy: np.ndarray, max_passes: int = 100) -> np.ndarray:
+    """Indices of the strict lower-left convex hull of points sorted by x (ties: lower y first).
+
+    Every vertex of a lower-left hull is on the running minimum of y, so the staircase is the
+    starting chain. Each pass drops, all at once, the chain points on or above the chord of
+    their two chain neighbours (such a point is never a hull vertex, and collinear points are
+    not vertices either); a chain with only strict left turns is convex, hence the hull. A
+    monotone-chain loop finishes the rare inputs that need many passes.
+    """
+    idx = np.flatnonzero(_running_min_mask(xy[:, 1]))
+    for _ in range(max_passes):
+        if idx.size < 3:
+            return idx
+        p = xy[idx]
+        d1 = p[1:-1] - p[:-2]
+        d2 = p[2:] - p[:-2]
+        above = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0] <= 0
+        if not above.any():
+            return idx
+        idx = idx[np.concatenate([[True], ~above, [True]])]
+    hull: list[int] = []
+    x, y = xy[:, 0], xy[:, 1]
+    for i in idx.tolist():
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            if (x[b] - x[a]) * (y[i] - y[a]) - (y[b] - y[a]) * (x[i] - x[a]) > 0:
+                break
+            hull.pop()
+        hull.append(i)
+    return np.asarray(hull, dtype=np.intp)
+
+
+def _improvement_2d(s: np.ndarray) -> np.ndarray:
+    """Largest L1 improvement a convex combination offers over each point of a sorted 2-D front.
+
+    ``s`` is nondominated and sorted by x (copies allowed). With the lower hull H (convex,
+    decreasing) and K its vertex of least x + y, the best dominating combination for p is where
+    H crosses x = p0 (gain: the vertical gap), where it crosses y = p1 (gain: the horizontal
+    gap), or K itself when K lies below-left of p.
+    """
+    hull = s[_lower_hull(s)]
+    hx, hy = hull[:, 0], hull[:, 1]
+    px, py = s[:, 0], s[:, 1]
+    vertical = py - np.interp(px, hx, hy)
+    # x as a function of y along the hull: y decreases, so reverse for np.interp.
+    horizontal = px - np.interp(py, hy[::-1], hx[::-1])
+    k = int(np.argmin(hx + hy))
+    through_k = (px + py) - (hx[k] + hy[k])
+    gain = np.where(hx[k] > px, vertical, np.where(hy[k] > py, horizontal, through_k))
+    return np.maximum(gain, 0.0)
+
+
+def _improvement_lp(unit: np.ndarray, tol: float) -> np.ndarray:
+    """Largest L1 improvement by a convex combination, for m >= 3, via one small LP per point.
+
+    By LP duality the improvement for p is ``min over w >= 1 of w.p - min_i w.q_i``, an LP with
+    m + 1 variables. Points proven supported by the equal weights ``w = 1`` skip the LP.
+    """
+    from scipy.optimize import linprog
+
+    n, m = unit.shape
+    gain = unit.sum(axis=1) - unit.sum(axis=1).min()
+    todo = np.flatnonzero(gain > tol)
+    # variables (w_1..w_m, t): minimise w.p - t  s.t.  t - w.q_i <= 0,  w >= 1.
+    a_ub = np.hstack([-unit, np.ones((n, 1))])
+    b_ub = np.zeros(n)
+    bounds = [(1.0, None)] * m + [(None, None)]
+    for i in todo:
+        res = linprog(
+            np.append(unit[i], -1.0), A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs"
+        )
+        if res.status != 0:  # pragma: no cover - the LP is always feasible and bounded
+            raise RuntimeError(f"supported-point LP failed for point {i}: {res.message}")
+        gain[i] = max(res.fun, 0.0)
+    return gain
+
+
+# --------------------------------------------------------------------------- weighted sums
+def weighted_sum_optimum(points, alpha, /):
+    """Index of the point a global minimiser of ``L0 + alpha * L1`` over ``points`` reaches.
+
+    Ties (exactly at a critical alpha, or duplicated points) go to the lowest L0, then the
+    lowest L1, then the first in input order. ``alpha`` may be a scalar (returns ``int``) or an
+    array (returns an integer array of the same shape); ``alpha = inf`` minimises L1 alone.
+
+    Examples
+    --------
+    >>> front = [[0.0, 1.0], [0.4, 0.4], [1.0, 0.0]]
+    >>> weighted_sum_optimum(front, 0.1), weighted_sum_optimum(front, 10.0)
+    (0, 2)
+    >>> weighted_sum_optimum(front, [0.5, 1.0, 2.0])
+    array([0, 1, 2])
+    """
+    pts = as_points(points)
+    if pts.shape[1] != 2:
+        raise ValueError(f"points: expected 2 objectives (L0, L1), got {pts.shape[1]}")
+    a = _check_alpha(alpha)
+    if pts.shape[0] == 0:
+        raise ValueError("points: expected at least one point, got none")
+    order = np.lexsort((np.arange(pts.shape[0]), pts[:, 1], pts[:, 0]))
+    s = pts[order]
+    vertices = _lower_hull(s)
+    crit = _edge_alphas(s[vertices])
+    pick = vertices[np.searchsorted(crit, a, side="left")]
+    result = order[pick]
+    return int(result) if np.ndim(result) == 0 else result
+
+
+def _check_alpha(alpha) -> np.ndarray | float:
+    try:
+        a = np.asarray(alpha, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha: expected a number >= 0 or an array of them, got {alpha!r}") from None
+    if np.isnan(a).any() or (a < 0).any():
+        raise ValueError(f"alpha: expected values >= 0 (L = L0 + alpha*L1), got {alpha!r}")
+    return a
+
+
+def _edge_alphas(vertices: np.ndarray) -> np.ndarray:
+    """Critical alpha of each edge of a lower hull given by its vertices in L0 order."""
+    d0 = np.diff(vertices[:, 0])
+    d1 = np.diff(vertices[:, 1])
+    return d0 / -d1
+
+
+def critical_alphas(points, /, *, tol: float = DEFAULT_TOL) -> np.ndarray:
+    """Sorted alpha values at which the minimiser of ``L0 + alpha * L1`` over the points changes.
+
+    One value per edge of the lower convex hull of the front. Hull corners that lie within
+    ``tol`` (relative to the front's extent) of the edge joining their neighbours are merged,
+    so a straight front with tiny noise has a single critical alpha.
+
+    Examples
+    --------
+    >>> critical_alphas([[0.0, 1.0], [0.4, 0.4], [1.0, 0.0]])
+    array([0.66666667, 1.5       ])
+    >>> critical_alphas([[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]])  # straight: one alpha
+    array([1.])
+    """
+    pts = as_points(points)
+    if pts.shape[1] != 2:
+        raise ValueError(f"points: expected 2 objectives (L0, L1), got {pts.shape[1]}")
+    tol = _check_tol(tol)
+    front = pareto_front(pts)
+    if front.shape[0] < 2:
+        return np.zeros(0)
+    unit = _normalise(front, front)
+    vertices = _lower_hull(unit)
+    corners = vertices[_simplify(unit[vertices], tol)]
+    return _edge_alphas(front[corners])
+
+
+def _distance_to_line(p: np.ndarray, a: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Signed distance of points ``p`` above the line through ``a`` and ``c`` (2-D)."""
+    d = c - a
+    return ((p[:, 1] - a[1]) * d[0] - (p[:, 0] - a[0]) * d[1]) / np.hypot(d[0], d[1])
+
+
+# --------------------------------------------------------------------------- concave regions
+@dataclass(frozen=True)
+class ConcaveRegion:
+    """A maximal run of unsupported points of a 2-D front, bridged by one hull edge.
+
+    ``front[start:stop]`` are its points (in ``pareto_front`` order); ``front[start - 1]`` and
+    ``front[stop]`` are the bridging supported points ``left`` and ``right``. A weighted sum
+    jumps from ``left`` to ``right`` at ``alpha``. ``depth`` is the largest distance from the
+    region to the bridging edge and ``share`` the region's fraction of the front's arc length
+    (from ``left`` to ``right``), both with objectives scaled to the front's extent.
+    ``front[core_start:core_stop]`` is the locally concave core: there the weighted sum has a
+    saddle along the front for every alpha, so no initialisation converges to it. The flanks
+    (the rest of the region) are locally convex: local minima for some alpha, reached from some
+    initialisations only. An empty core (``core_start == core_stop``) means the region is
+    unsupported but locally convex throughout.
+    """
+
+    start: int
+    stop: int
+    left: tuple[float, float]
+    right: tuple[float, float]
+    alpha: float
+    depth: float
+    share: float
+    core_start: int
+    core_stop: int
+
+    @property
+    def core(self) -> slice:
+        """``slice(core_start, core_stop)``: index the front with it."""
+        return slice(self.core_start, self.core_stop)
+
+    def to_dict(self) -> dict:
+        """Plain-Python fields, ready for JSON."""
+        return {
+            "start": self.start,
+            "stop": self.stop,
+            "left": list(self.left),
+            "right": list(self.right),
+            "alpha": self.alpha,
+            "depth": self.depth,
+            "share": self.share,
+            "core_start": self.core_start,
+            "core_stop": self.core_stop,
+        }
+
+
+def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion]:
+    """The regions of a 2-D front that no weighted sum ``L0 + alpha * L1`` reaches.
+
+    Parameters
+    ----------
+    front : array_like, shape (n, 2)
+        A front in ``pareto_front`` order (first objective strictly increasing, second strictly
+        decreasing); pass ``pareto_front(points)`` for raw points.
+    tol : float
+        Tolerance relative to the front's extent, as in :func:`is_supported`. It also smooths
+        the curvature used for the core: wiggles smaller than ``tol`` are ignored.
+
+    Returns
+    -------
+    list of ConcaveRegion, in front order.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, np.pi / 2, 101)
+    >>> (region,) = concave_regions(np.c_[np.sin(t), np.cos(t)])
+    >>> region.start, region.stop, round(region.alpha, 6), round(region.depth, 4)
+    (1, 100, 1.0, 0.2929)
+    """
+    pts = as_front2d(front)
+    tol = _check_tol(tol)
+    n = pts.shape[0]
+    if n < 3:
+        return []
+    unit = _normalise(pts, pts)
+    unsupported = _improvement_2d(unit) > tol
+    if not unsupported.any():
+        return []
+    edges = np.diff(unsupported.astype(np.int8))
+    starts = np.flatnonzero(edges == 1) + 1
+    stops = np.flatnonzero(edges == -1) + 1
+    seg = np.hypot(np.diff(unit[:, 0]), np.diff(unit[:, 1]))
+    arc = np.concatenate([[0.0], np.cumsum(seg)])
+    regions = []
+    for start, stop in zip(starts.tolist(), stops.tolist()):
+        left, right = start - 1, stop
+        a, c = unit[left], unit[right]
+        depth = float(np.max(_distance_to_line(unit[start:stop], a, c)))
+        core_start, core_stop = _concave_core(unit, left, right, tol)
+        regions.append(
+            ConcaveRegion(
+                start=start,
+                stop=stop,
+                left=(float(pts[left, 0]), float(pts[left, 1])),
+                right=(float(pts[right, 0]), float(pts[right, 1])),
+                alpha=float((pts[left, 0] - pts[right, 0]) / (pts[right, 1] - pts[left, 1])),
+                depth=depth,
+                share=float((arc[right] - arc[left]) / arc[-1]),
+                core_start=core_start,
+                core_stop=core_stop,
+            )
+        )
+    return regions
+
+
+def _concave_core(unit: np.ndarray, left: int, right: int, tol: float) -> tuple[int, int]:
+    """Index range of the locally concave part of the front between two bridging points.
+
+    The stretch ``unit[left:right + 1]`` is simplified (Douglas-Peucker at ``tol``) so that
+    wiggles below the tolerance cannot flip the sign of the curvature; the core runs from the
+    first to the last simplified vertex where the front turns concave (a clockwise turn while
+    L0 increases). It reaches back to the region's edge when the vertex before it is the bridge.
+    """
+    keep = _simplify(unit[left : right + 1], tol) + left
+    if keep.size < 3:
+        return left + 1, left + 1
+    p = unit[keep]
+    d1 = p[1:-1] - p[:-2]
+    d2 = p[2:] - p[1:-1]
+    concave = np.flatnonzero(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0] < 0) + 1
+    if concave.size == 0:
+        return left + 1, left + 1
+    first, last = concave[0], concave[-1]
+    start = left + 1 if first == 1 else int(keep[first])
+    stop = right if last == keep.size - 2 else int(keep[last]) + 1
+    return start, stop
+
+
+def _simplify(line: np.ndarray, tol: float) -> np.ndarray:
+    """Indices kept by Douglas-Peucker simplification of a polyline at distance ``tol``."""
+    keep = np.zeros(line.shape[0], dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, line.shape[0] - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j - i < 2:
+            continue
+        a, c = line[i], line[j]
+        d = np.abs(_distance_to_line(line[i + 1 : j], a, c))
+        k = int(np.argmax(d))
+        if d[k] > tol:
+            k += i + 1
+            keep[k] = True
+            stack.append((i, k))
+            stack.append((k, j))
+    return np.flatnonzero(keep)
+
+
+# --------------------------------------------------------------------------- summaries
+def coverage(reached, front, /, radius: float = 0.05) -> float:
+    """Fraction of the front within ``radius`` of some reached point.
+
+    Objectives are scaled to the front's extent. For a 2-D front the fraction is of its arc
+    length (the front drawn as a polyline in ``pareto_front`` order), computed exactly; for
+    m >= 3 it is the fraction of the front's points (a sampled front stands in for its area).
+    A front of one point is covered (1.0) or not (0.0). No reached points: 0.0.
+
+    Examples
+    --------
+    >>> front = [[0.0, 1.0], [1.0, 0.0]]
+    >>> coverage([[0.0, 1.0]], front, radius=0.5 * 2 ** 0.5)
+    0.5
+    """
+    f = as_points(front, "front")
+    r = as_points(reached, "reached")
+    if r.shape[0] and r.shape[1] != f.shape[1]:
+        raise ValueError(
+            f"reached: expected {f.shape[1]} objectives like front, got {r.shape[1]}"
+        )
+    radius = float(radius)
+    if not radius > 0 or not math.isfinite(radius):
+        raise ValueError(f"radius: expected a finite number > 0, got {radius!r}")
+    if f.shape[0] == 0:
+        raise ValueError("front: expected at least one point, got none")
+    if r.shape[0] == 0:
+        return 0.0
+    f = pareto_front(f)
+    lo, span = _extent(f)
+    fu, ru = (f - lo) / span, (r - lo) / span
+    if f.shape[0] == 1 or f.shape[1] > 2:
+        near = np.zeros(fu.shape[0], dtype=bool)
+        for chunk in np.array_split(np.arange(fu.shape[0]), max(1, fu.shape[0] * ru.shape[0] // 2_000_000)):
+            dist2 = ((fu[chunk, None, :] - ru[None, :, :]) ** 2).sum(axis=2)
+            near[chunk] = (dist2 <= radius**2).any(axis=1)
+        return float(near.mean())
+    return _covered_arc_fraction(fu, ru, radius)
+
+
+def _covered_arc_fraction(front: np.ndarray, reached: np.ndarray, radius: float) -> float:
+    """Exact covered fraction of a 2-D polyline's length by discs around ``reached``."""
+    a, b = front[:-1], front[1:]
+    d = b - a
+    length = np.hypot(d[:, 0], d[:, 1])
+    covered = 0.0
+    per_chunk = max(1, 2_000_000 // reached.shape[0])
+    for lo in range(0, a.shape[0], per_chunk):
+        sl = slice(lo, lo + per_chunk)
+        # |a + t d - r|^2 <= R^2  ->  L^2 t^2 + 2 t d.(a - r) + |a - r|^2 - R^2 <= 0, t in [0, 1]
+        ar = a[sl, None, :] - reached[None, :, :]
+        qa = (length[sl] ** 2)[:, None]
+        qb = 2 * (d[sl, None, :] * ar).sum(axis=2)
+        qc = (ar**2).sum(axis=2) - radius**2
+        disc = qb**2 - 4 * qa * qc
+        ok = disc >= 0
+        root = np.sqrt(np.where(ok, disc, 0.0))
+        t0 = np.clip((-qb - root) / (2 * qa), 0.0, 1.0)
+        t1 = np.clip((-qb + root) / (2 * qa), 0.0, 1.0)
+        t0 = np.where(ok, t0, 1.0)
+        t1 = np.where(ok, t1, 0.0)
+        covered += float((_union_length(t0, t1) * length[sl]).sum())
+    return covered / float(length.sum())
+
+
+def _union_length(t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """Per row, the total length of the union of intervals ``[t0, t1]`` (empty if t1 < t0)."""
+    order = np.argsort(t0, axis=1)
+    s0 = np.take_along_axis(t0, order, axis=1)
+    s1 = np.take_along_axis(t1, order, axis=1)
+    reach = np.maximum.accumulate(s1, axis=1)
+    before = np.concatenate([np.full((s0.shape[0], 1), -np.inf), reach[:, :-1]], axis=1)
+    gained = np.clip(s1 - np.maximum(s0, before), 0.0, None)
+    return gained.sum(axis=1)
+
+
+def balanced_point(front, /) -> int:
+    """Index of the balanced trade-off: the point whose largest normalised loss is smallest.
+
+    Objectives are scaled to ``[0, 1]`` over the nondominated points (0 = best seen, 1 =
+    worst on the front); ties go to the lowest sum of scaled losses, then the first index.
+    This is the "balanced" solution a practitioner usually wants; on a concave front it lies
+    in the region no weighted sum reaches.
+
+    Examples
+    --------
+    >>> balanced_point([[0.0, 1.0], [0.45, 0.5], [0.6, 0.4], [1.0, 0.0]])
+    1
+    """
+    pts = as_points(front, "front")
+    if pts.shape[0] == 0:
+        raise ValueError("front: expected at least one point, got none")
+    nondominated = is_nondominated(pts, keep_weakly=True)
+    unit = _normalise(pts, pts[nondominated])
+    worst = np.where(nondominated, unit.max(axis=1), np.inf)
+    total = unit.sum(axis=1)
+    candidates = np.flatnonzero(worst == worst.min())
+    return int(candidates[np.argmin(total[candidates])])
+
+
+def hypervolume(points, /, ref) -> float:
+    """Hypervolume dominated by ``points`` and bounded by the reference point ``ref`` (moocore).
+
+    Points that do not strictly dominate ``ref`` contribute nothing.
+
+    Examples
+    --------
+    >>> hypervolume([[1, 2], [2, 1]], ref=[3, 3])
+    3.0
+    """
+    pts = as_points(points)
+    ref_arr = np.asarray(as_points(np.atleast_2d(ref), "ref"))
+    if ref_arr.shape != (1, pts.shape[1]):
+        raise ValueError(
+            f"ref: expected a point with {pts.shape[1]} objectives, got shape {np.shape(ref)}"
+        )
+    inside = (pts < ref_arr).all(axis=1)
+    if not inside.any():
+        return 0.0
+    import moocore
+
+    return float(moocore.hypervolume(pts[inside], ref=ref_arr[0]))
+
+
+def igd(points, /, reference) -> float:
+    """Inverted generational distance: mean distance from each reference point to ``points``.
+
+    A thin validated wrapper over moocore; normalise objectives first if their scales differ.
+
+    Examples
+    --------
+    >>> igd([[0, 1], [1, 0]], reference=[[0, 1], [0.5, 0.5], [1, 0]])
+    0.23570226039551587
+    """
+    pts = as_points(points)
+    ref = as_points(reference, "reference")
+    if pts.shape[0] == 0 or ref.shape[0] == 0:
+        raise ValueError(
+            f"points, reference: expected at least one point each, got {pts.shape[0]} and {ref.shape[0]}"
+        )
+    if ref.shape[1] != pts.shape[1]:
+        raise ValueError(f"reference: expected {pts.shape[1]} objectives like points, got {ref.shape[1]}")
+    import moocore
+
+    return float(moocore.igd(pts, ref=ref))
