@@ -1,0 +1,33 @@
+"""The README's commands are the ones CI runs, and its code example runs."""
+
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def readme_blocks(lang: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)
+
+
+def test_ci_runs_the_readme_test_command():
+    setup_and_test = readme_blocks("bash")[1].strip()
+    assert "pytest" in setup_and_test and "torch==2.13.0" in setup_and_test
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert setup_and_test in ci
+
+
+def test_readme_main_command_installs_cpu_torch_first():
+    main = readme_blocks("bash")[0].strip()
+    assert "torch==2.13.0" in main and main.endswith("paretolab demo")
+
+
+def test_readme_python_example_runs():
+    (code,) = readme_blocks("python")
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    region, front = namespace["region"], namespace["front"]
+    assert abs(region.alpha - 1.0) < 1e-9
+    assert len(front[region.core]) > 0
+    assert namespace["supported"].sum() < len(front) // 2
