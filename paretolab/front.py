@@ -61,9 +61,10 @@ def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.nd
             f"{name}: expected a numeric array of shape (n, m), got {kind} that is not numeric ({exc})"
         ) from None
     expected = f"expected a 2-D array of shape (n, m) with m >= {min_objectives} objectives"
-    if arr.ndim == 2 and arr.shape[0] == 0:
-        if arr.shape[1] in (0,) or arr.shape[1] >= min_objectives:
-            return arr.reshape(0, max(arr.shape[1], min_objectives))
+    if arr.size == 0 and (arr.ndim == 1 or (arr.ndim == 2 and arr.shape[0] == 0 and arr.shape[1] != 1)):
+        # no points at all ([] or an empty (0, m) array): empty results downstream
+        m = arr.shape[1] if arr.ndim == 2 and arr.shape[1] >= min_objectives else min_objectives
+        return arr.reshape(0, m)
     if arr.ndim != 2:
         raise ValueError(f"{name}: {expected}, got a {arr.ndim}-D array of shape {arr.shape}")
     if arr.shape[1] < min_objectives:

@@ -527,6 +527,8 @@ def test_empty_input_gives_empty_results():
     assert paretolab.concave_regions(empty) == []
     assert paretolab.critical_alphas(empty).shape == (0,)
     assert paretolab.is_nondominated(np.zeros((0, 3))).shape == (0,)
+    assert paretolab.pareto_front([]).shape == (0, 2)
+    assert paretolab.is_supported([]).shape == (0,)
 
 
 def test_bad_tol():
