@@ -1,0 +1,283 @@
+"""Train many runs at once: ``B`` parameter vectors as one ``(B, n_var)`` tensor.
+
+Each step evaluates the problem's objectives on the whole batch, scalarises them per run,
+sums the ``B`` losses and takes one backward pass and one optimiser step. Rows never interact
+(the objectives of row ``b`` depend on row ``b`` only and the optimisers are elementwise), so a
+batched run gives the same result as training each run alone.
+
+Box constraints: after every step each parameter is clamped into ``problem.bounds``
+(projected gradient). MDMM multipliers ride along as extra columns whose gradient is negated
+(ascent) and, for inequality constraints, clamped at 0.
+
+Stationarity (``converged``): the exponential moving average of the gradient over about
+``window`` steps, projected at the final point (components pushing out of the box at an
+active bound are dropped), has norm below ``gtol``. Averaging makes the test meaningful at
+kinks too (``|w|`` of a lasso, the ``max`` of Chebyshev), where the optimiser oscillates and
+the last gradient never gets small but the average does. A run that simply ran out of steps
+while still descending is not converged.
+
+Divergence: every ``check_every`` steps the losses are checked; a run with a non-finite loss
+is reset to its last finite parameters, frozen (no further updates) and flagged ``diverged``;
+the other runs go on. Nothing is printed or warned; the count is logged at DEBUG level.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+
+from paretolab.problems import Problem
+from paretolab.scalarize import Scalarizer
+
+__all__ = ["OPTIMIZERS", "TrainResult", "train"]
+
+log = logging.getLogger(__name__)
+OPTIMIZERS = ("adam", "sgd")
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Per-run outcome of :func:`train` (numpy arrays, first axis = run).
+
+    Attributes
+    ----------
+    params : (B, n_var) final parameters.
+    objectives : (B, n_obj) objectives at ``params``.
+    loss : (B,) scalarised loss at ``params``.
+    grad_norm : (B,) norm of the projected gradient of the scalarised loss at the final point
+        (parameters and, for MDMM, the constraint violation).
+    avg_grad_norm : (B,) norm of the projected moving-average gradient: the stationarity measure.
+    converged : (B,) ``avg_grad_norm < gtol`` and not diverged.
+    diverged : (B,) a non-finite loss occurred; the run was frozen at its last finite point.
+    multipliers : (B, k) final multipliers (MDMM), ``k = 0`` otherwise.
+    steps : number of optimiser steps taken.
+    snapshot_steps : (S,) steps at which snapshots were taken (empty without snapshots).
+    snapshot_params : (S, B, n_var); snapshot_objectives : (S, B, n_obj).
+    """
+
+    params: np.ndarray
+    objectives: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    avg_grad_norm: np.ndarray
+    converged: np.ndarray
+    diverged: np.ndarray
+    multipliers: np.ndarray
+    steps: int
+    snapshot_steps: np.ndarray
+    snapshot_params: np.ndarray
+    snapshot_objectives: np.ndarray
+
+
+@contextmanager
+def _threads(n: int | None):
+    if n is None:
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(int(n))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+def _positive(name: str, value, *, integer: bool = False, allow_zero: bool = False):
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool) if integer else \
+        isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if ok:
+        ok = value >= 0 if allow_zero else value > 0
+        ok = ok and math.isfinite(value)
+    if not ok:
+        kind = "an integer" if integer else "a number"
+        raise ValueError(f"{name}: expected {kind} {'>=' if allow_zero else '>'} 0, got {value!r}")
+    return value
+
+
+def train(
+    problem: Problem,
+    x0,
+    scalarizer: Scalarizer,
+    *,
+    steps: int = 1000,
+    lr: float = 1e-2,
+    optimizer: str = "adam",
+    momentum: float = 0.9,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    gtol: float = 1e-4,
+    window: int = 100,
+    check_every: int = 10,
+    snapshot_every: int | None = None,
+    threads: int | None = 1,
+    callback: Callable[[int], None] | None = None,
+    callback_every: int = 100,
+) -> TrainResult:
+    """Train ``B`` runs of ``problem`` from the rows of ``x0`` at once.
+
+    Parameters
+    ----------
+    problem : Problem
+    x0 : Tensor or array, shape (B, n_var)
+        Initial points (not modified). Its dtype is kept for tensors (float64 for arrays).
+    scalarizer : Scalarizer
+        From :func:`paretolab.scalarize.make_scalarizer`, with per-run settings for ``B`` runs.
+    steps : int
+        Optimiser steps (> 0).
+    lr : float
+        Learning rate (> 0), shared by parameters and multipliers.
+    optimizer : {"adam", "sgd"}
+        Adam (hand-rolled, batched, with bias correction) or SGD with ``momentum``.
+    gtol : float
+        Stationarity tolerance on the moving-average projected gradient norm.
+    window : int
+        Steps the moving average spans (its decay is ``1 - 2 / (window + 1)``).
+    check_every : int
+        Steps between checks for non-finite losses.
+    snapshot_every : int, optional
+        Record parameters and objectives every this many steps (and at step 0).
+    threads : int or None
+        torch intra-op threads during training (restored afterwards); ``None`` leaves the
+        setting alone. One thread is fastest for small batches on a busy machine.
+    callback : callable, optional
+        ``callback(steps_done)`` every ``callback_every`` steps and at the end (progress bars).
+
+    Returns
+    -------
+    TrainResult
+
+    Examples
+    --------
+    >>> from paretolab.problems import get_problem
+    >>> from paretolab.scalarize import make_scalarizer
+    >>> p = get_problem("convex", n_var=2)
+    >>> r = train(p, p.sample(3, seed=0), make_scalarizer("linear", [1.0, 1.0, 1.0]), steps=2000)
+    >>> bool(r.converged.all()), r.objectives.round(3)[0]  # alpha = 1: the middle of the front
+    (True, array([1., 1.]))
+    """
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer: expected one of {OPTIMIZERS}, got {optimizer!r}")
+    _positive("steps", steps, integer=True)
+    _positive("lr", lr)
+    _positive("gtol", gtol)
+    _positive("window", window, integer=True)
+    _positive("check_every", check_every, integer=True)
+    if snapshot_every is not None:
+        _positive("snapshot_every", snapshot_every, integer=True)
+    x0 = x0 if isinstance(x0, torch.Tensor) else torch.as_tensor(np.asarray(x0, dtype=float))
+    if x0.ndim != 2 or x0.shape[1] != problem.n_var:
+        raise ValueError(f"x0: expected shape (B, {problem.n_var}), got {tuple(x0.shape)}")
+    B, n = x0.shape
+    k = scalarizer.n_multipliers
+    dtype = x0.dtype
+    lo_x, hi_x = (torch.as_tensor(b, dtype=dtype) for b in problem.box())
+    lo = torch.cat([lo_x, torch.full((k,), scalarizer.multiplier_min, dtype=dtype)])
+    hi = torch.cat([hi_x, torch.full((k,), math.inf, dtype=dtype)])
+    objectives_fn = problem.objectives
+    scal = scalarizer.fn
+
+    with _threads(threads):
+        z = torch.empty(B, n + k, dtype=dtype)
+        with torch.no_grad():
+            z[:, :n] = x0
+            z[:, n:] = scalarizer.multiplier_init
+            torch.clamp(z, lo, hi, out=z)
+        z.requires_grad_(True)
+        state1 = torch.zeros_like(z)  # Adam m or SGD momentum buffer
+        state2 = torch.zeros_like(z) if optimizer == "adam" else None
+        gbar = torch.zeros_like(z)
+        decay = 2.0 / (window + 1)
+        b1, b2 = betas
+        active = None  # (B, 1) float mask once a run diverges
+        diverged = torch.zeros(B, dtype=torch.bool)
+        last_good = z.detach().clone()
+        snap_steps, snap_x, snap_f = [], [], []
+
+        def loss_and_grad():
+            x = z[:, :n] if k else z
+            f = objectives_fn(x)
+            loss = scal(f, z[:, n:]) if k else scal(f, None)
+            (g,) = torch.autograd.grad(loss.sum(), z)
+            if k:
+                g[:, n:].neg_()  # ascent on the multipliers
+            return f, loss, g
+
+        for t in range(1, steps + 1):
+            f, loss, g = loss_and_grad()
+            with torch.no_grad():
+                if snapshot_every is not None and (t - 1) % snapshot_every == 0:
+                    snap_steps.append(t - 1)
+                    snap_x.append(z[:, :n].clone())
+                    snap_f.append(f.detach().clone())
+                if t % check_every == 1 or check_every == 1:
+                    bad = ~torch.isfinite(loss)
+                    if bool(bad.any()):
+                        new = bad & ~diverged
+                        if bool(new.any()):
+                            log.debug("step %d: %d run(s) diverged and were frozen", t, int(new.sum()))
+                        diverged |= bad
+                        z[diverged] = last_good[diverged]
+                        active = (~diverged).to(dtype)[:, None]
+                        g = torch.where(diverged[:, None], 0.0, g)
+                        state1[diverged] = 0
+                        if state2 is not None:
+                            state2[diverged] = 0
+                        gbar[diverged] = 0
+                    last_good.copy_(z)
+                if active is not None:
+                    g = torch.nan_to_num(g, nan=0.0, posinf=0.0, neginf=0.0).mul_(active)
+                gbar.lerp_(g, decay)
+                if optimizer == "adam":
+                    state1.lerp_(g, 1 - b1)
+                    state2.mul_(b2).addcmul_(g, g, value=1 - b2)
+                    step_size = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
+                    denom = state2.sqrt().add_(eps * math.sqrt(1 - b2**t))
+                    z.addcdiv_(state1, denom, value=-step_size)
+                else:
+                    state1.mul_(momentum).add_(g)
+                    z.add_(state1, alpha=-lr)
+                torch.clamp(z, lo, hi, out=z)
+            if callback is not None and t % callback_every == 0:
+                callback(t)
+
+        f, loss, g = loss_and_grad()
+        with torch.no_grad():
+            bad = ~torch.isfinite(loss) & ~diverged
+            if bool(bad.any()):
+                diverged |= bad
+                z[bad] = last_good[bad]
+                f, loss, g = loss_and_grad()
+            x = z[:, :n]
+            blocked = ((z <= lo) & (g > 0)) | ((z >= hi) & (g < 0))
+            grad_norm = torch.where(blocked, 0.0, g).norm(dim=1)
+            blocked_avg = ((z <= lo) & (gbar > 0)) | ((z >= hi) & (gbar < 0))
+            avg_norm = torch.where(blocked_avg, 0.0, gbar).norm(dim=1)
+            converged = (avg_norm < gtol) & ~diverged & torch.isfinite(grad_norm)
+            if snapshot_every is not None and steps % snapshot_every == 0:
+                snap_steps.append(steps)
+                snap_x.append(x.clone())
+                snap_f.append(f.detach().clone())
+        if callback is not None and steps % callback_every:
+            callback(steps)
+
+    m = problem.n_obj
+    return TrainResult(
+        params=x.detach().numpy().copy(),
+        objectives=f.detach().numpy().copy(),
+        loss=loss.detach().numpy().copy(),
+        grad_norm=grad_norm.numpy().copy(),
+        avg_grad_norm=avg_norm.numpy().copy(),
+        converged=converged.numpy().copy(),
+        diverged=diverged.numpy().copy(),
+        multipliers=z[:, n:].detach().numpy().copy(),
+        steps=steps,
+        snapshot_steps=np.asarray(snap_steps, dtype=int),
+        snapshot_params=torch.stack(snap_x).numpy() if snap_x else np.zeros((0, B, n)),
+        snapshot_objectives=torch.stack(snap_f).numpy() if snap_f else np.zeros((0, B, m)),
+    )
