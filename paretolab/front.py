@@ -69,9 +69,8 @@ def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.nd
         raise ValueError(f"{name}: {expected}, got a {arr.ndim}-D array of shape {arr.shape}")
     if arr.shape[1] < min_objectives:
         raise ValueError(f"{name}: {expected}, got shape {arr.shape} ({arr.shape[1]} objective(s))")
-    finite = np.isfinite(arr).all(axis=1)
-    if not finite.all():
-        bad = np.flatnonzero(~finite)
+    if not np.isfinite(arr).all():
+        bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
         raise ValueError(
             f"{name}: expected finite values, got {bad.size} row(s) with NaN or inf "
             f"(first at rows {bad[:5].tolist()})"
@@ -100,14 +99,21 @@ def as_front2d(front, name: str = "front") -> np.ndarray:
 
 def _extent(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lower corner and per-objective range of ``points`` (a zero range counts as 1)."""
-    lo = points.min(axis=0)
-    span = points.max(axis=0) - lo
+    # column by column: a reduction along axis 0 of an (n, 2) array is several times slower
+    lo = np.array([points[:, k].min() for k in range(points.shape[1])])
+    span = np.array([points[:, k].max() for k in range(points.shape[1])]) - lo
     return lo, np.where(span > 0, span, 1.0)
 
 
 def _normalise(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
     lo, span = _extent(reference)
     return (points - lo) / span
+
+
+def _unit_xy(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two objectives of a 2-D set as contiguous columns scaled to [0, 1] over the set."""
+    lo, span = _extent(points)
+    return (points[:, 0] - lo[0]) / span[0], (points[:, 1] - lo[1]) / span[1]
 
 
 # --------------------------------------------------------------------------- nondominance
@@ -155,41 +161,46 @@ def _nondominated_2d(pts: np.ndarray, keep_weakly: bool) -> np.ndarray:
 
 def _front_order_2d(pts: np.ndarray, keep_weakly: bool) -> np.ndarray:
     """Indices of the nondominated 2-D points, sorted by (L0, L1, input position)."""
-    f0, f1 = pts[:, 0], pts[:, 1]
+    f0, f1 = np.ascontiguousarray(pts[:, 0]), np.ascontiguousarray(pts[:, 1])
     candidates = _prefilter_2d(f0, f1) if f0.size > 64 else np.arange(f0.size)
     c0, c1 = f0[candidates], f1[candidates]
     order = np.argsort(c0)
-    s0 = c0[order]
-    if (s0[1:] == s0[:-1]).any():
-        # Ties in L0: order them by L1, and duplicates by input position (lexsort is stable).
-        order = np.lexsort((c1, c0))
-        s0 = c0[order]
-    s1 = c1[order]
-    keep = _running_min_mask(s1)
+    s0, s1 = c0[order], c1[order]
+    new_group = np.empty(s0.size, dtype=bool)
+    new_group[0] = True
+    np.not_equal(s0[1:], s0[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    if starts.size == s0.size:  # no ties in L0, hence no duplicates
+        return candidates[order[_running_min_mask(s1)]]
+    # Ties in L0: a group of equal L0 is on the front when its least L1 beats every earlier
+    # group; its points with that least L1 are copies of one point.
+    group = np.cumsum(new_group) - 1
+    group_min = np.minimum.reduceat(s1, starts)
+    on_front = _running_min_mask(group_min)
+    best = on_front[group] & (s1 == group_min[group])
+    position = candidates[order]
     if keep_weakly:
-        # Exact copies are adjacent after the sort; each inherits the verdict of its first copy.
-        same_as_previous = np.zeros(s1.size, dtype=bool)
-        same_as_previous[1:] = (s0[1:] == s0[:-1]) & (s1[1:] == s1[:-1])
-        run_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(s1.size)))
-        keep = keep[run_start]
-    return candidates[order[keep]]
+        kept = position[best]
+        return kept[np.lexsort((kept, group[best]))]
+    first = np.minimum.reduceat(np.where(best, position, np.iinfo(np.intp).max), starts)
+    return first[on_front]
 
 
 def _prefilter_2d(f0: np.ndarray, f1: np.ndarray) -> np.ndarray:
     """Indices of the points not strictly dominated by a few anchor points (O(n)).
 
-    Anchors: the lowest L0, the lowest L1, and the lowest sum after scaling to the data's range.
-    Only points that an anchor dominates are dropped, so the result is a superset of the front.
+    Anchors: the lowest sum after scaling to the data's range, then the lowest L0 and the
+    lowest L1. Only points an anchor dominates are dropped: the result contains the front.
     """
     lo0, lo1 = f0.min(), f1.min()
     span0 = (f0.max() - lo0) or 1.0
     span1 = (f1.max() - lo1) or 1.0
-    anchors = {int(np.argmin(f0)), int(np.argmin(f1)), int(np.argmin(f0 / span0 + f1 / span1))}
-    keep = np.ones(f0.size, dtype=bool)
-    for a in anchors:
-        a0, a1 = f0[a], f1[a]
-        keep &= ~((a0 <= f0) & (a1 <= f1) & ((a0 < f0) | (a1 < f1)))
-    return np.flatnonzero(keep)
+    idx = np.arange(f0.size)
+    for anchor in (np.argmin(f0 / span0 + f1 / span1), np.argmin(f0), np.argmin(f1)):
+        a0, a1 = f0[anchor], f1[anchor]
+        g0, g1 = f0[idx], f1[idx]
+        idx = idx[~((a0 <= g0) & (a1 <= g1) & ((a0 < g0) | (a1 < g1)))]
+    return idx
 
 
 def pareto_front(points, /) -> np.ndarray:
@@ -253,7 +264,7 @@ def is_supported(points, /, *, tol: float = DEFAULT_TOL) -> np.ndarray:
         return mask
     if m == 2:
         idx = _front_order_2d(pts, keep_weakly=True)
-        mask[idx] = _improvement_2d(_normalise(pts[idx], pts[idx])) <= tol
+        mask[idx] = _improvement_2d(*_unit_xy(pts[idx])) <= tol
         return mask
     idx = np.flatnonzero(is_nondominated(pts, keep_weakly=True))
     mask[idx] = _improvement_lp(_normalise(pts[idx], pts[idx]), tol) <= tol
@@ -279,55 +290,103 @@ def _running_min_mask(y: np.ndarray) -> np.ndarray:
     return y < before
 
 
-def _lower_hull(xy: np.ndarray, max_passes: int = 100) -> np.ndarray:
+def _lower_hull(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Indices of the strict lower-left convex hull of points sorted by x (ties: lower y first).
 
-    Every vertex of a lower-left hull is on the running minimum of y, so the staircase is the
-    starting chain. Each pass drops, all at once, the chain points on or above the chord of
-    their two chain neighbours (such a point is never a hull vertex, and collinear points are
-    not vertices either); a chain with only strict left turns is convex, hence the hull. A
-    monotone-chain loop finishes the rare inputs that need many passes.
+    Every vertex of a lower-left hull is on the running minimum of y, so that staircase is the
+    starting chain. Vectorised passes drop, all at once, the chain points on or above the chord
+    of their two chain neighbours (never hull vertices; collinear points are not vertices
+    either) while that removes a good share of the chain. What is left splits at its remaining
+    reflex vertices into convex pieces, merged left to right through their lower common
+    tangents. Runs in O(n) numpy work for the fronts met in practice.
     """
-    idx = np.flatnonzero(_running_min_mask(xy[:, 1]))
-    for _ in range(max_passes):
-        if idx.size < 3:
+    idx = np.flatnonzero(_running_min_mask(y))
+    while idx.size >= 3:
+        reflex = _reflex(x[idx], y[idx])
+        if not reflex.any():
             return idx
-        p = xy[idx]
-        d1 = p[1:-1] - p[:-2]
-        d2 = p[2:] - p[:-2]
-        above = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0] <= 0
-        if not above.any():
-            return idx
-        idx = idx[np.concatenate([[True], ~above, [True]])]
-    hull: list[int] = []
-    x, y = xy[:, 0], xy[:, 1]
-    for i in idx.tolist():
-        while len(hull) >= 2:
-            a, b = hull[-2], hull[-1]
-            if (x[b] - x[a]) * (y[i] - y[a]) - (y[b] - y[a]) * (x[i] - x[a]) > 0:
-                break
-            hull.pop()
-        hull.append(i)
-    return np.asarray(hull, dtype=np.intp)
+        if reflex.sum() < idx.size // 100:
+            break
+        idx = idx[np.concatenate([[True], ~reflex, [True]])]
+    else:
+        return idx
+    cuts = np.flatnonzero(reflex) + 2  # a piece ends at each reflex vertex
+    return _merge_convex_pieces(x, y, np.split(idx, cuts))
 
 
-def _improvement_2d(s: np.ndarray) -> np.ndarray:
+def _reflex(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """For each interior point of a chain: is it on or above the chord of its neighbours?"""
+    return (x[1:-1] - x[:-2]) * (y[2:] - y[:-2]) - (y[1:-1] - y[:-2]) * (x[2:] - x[:-2]) <= 0
+
+
+def _merge_convex_pieces(x: np.ndarray, y: np.ndarray, pieces: list[np.ndarray]) -> np.ndarray:
+    """Lower hull of x-separated convex chains, in order, joined by lower common tangents."""
+    hull = np.empty(sum(p.size for p in pieces), dtype=np.intp)
+    top = 0
+    for piece in pieces:
+        if top == 0:
+            hull[: piece.size] = piece
+            top = piece.size
+            continue
+        i, j = _bridge(x, y, hull[:top], piece)
+        top = i + 1
+        hull[top : top + piece.size - j] = piece[j:]
+        top += piece.size - j
+    return hull[:top]
+
+
+def _bridge(x: np.ndarray, y: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[int, int]:
+    """Lower common tangent of two convex chains, ``left`` entirely left of ``right``.
+
+    Alternates the tangent from the current right point to ``left`` (the largest slope to it,
+    leftmost on ties) and from the current left point to ``right`` (the least slope, rightmost
+    on ties) until neither moves. Each search looks at a window next to the gap that grows
+    until the answer is inside it (slopes from a point are unimodal along a convex chain).
+    """
+    i, j = left.size - 1, 0
+    while True:
+        new_i = _tangent(x, y, left, right[j], from_end=True)
+        new_j = _tangent(x, y, right, left[new_i], from_end=False)
+        if new_i == i and new_j == j:
+            return i, j
+        i, j = new_i, new_j
+
+
+def _tangent(x: np.ndarray, y: np.ndarray, chain: np.ndarray, point: int, *, from_end: bool) -> int:
+    n = chain.size
+    px, py = x[point], y[point]
+    width = 256
+    while True:
+        lo, hi = (max(0, n - width), n) if from_end else (0, min(n, width))
+        window = chain[lo:hi]
+        if from_end:  # tangent from a point on the right: largest slope, leftmost on ties
+            k = int(np.argmax((py - y[window]) / (px - x[window])))
+            if k > 0 or lo == 0:
+                return lo + k
+        else:  # tangent from a point on the left: least slope, rightmost on ties
+            slope = (y[window] - py) / (x[window] - px)
+            k = int(slope.size - 1 - np.argmin(slope[::-1]))
+            if k < slope.size - 1 or hi == n:
+                return k
+        width *= 8
+
+
+def _improvement_2d(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Largest L1 improvement a convex combination offers over each point of a sorted 2-D front.
 
-    ``s`` is nondominated and sorted by x (copies allowed). With the lower hull H (convex,
-    decreasing) and K its vertex of least x + y, the best dominating combination for p is where
-    H crosses x = p0 (gain: the vertical gap), where it crosses y = p1 (gain: the horizontal
-    gap), or K itself when K lies below-left of p.
+    ``x``, ``y`` are a nondominated set sorted by x (copies allowed). With the lower hull H
+    (convex, decreasing) and K its vertex of least x + y, the best dominating combination for p
+    is where H crosses x = p0 (gain: the vertical gap), where it crosses y = p1 (gain: the
+    horizontal gap), or K itself when K lies below-left of p.
     """
-    hull = s[_lower_hull(s)]
-    hx, hy = hull[:, 0], hull[:, 1]
-    px, py = s[:, 0], s[:, 1]
-    vertical = py - np.interp(px, hx, hy)
+    hull = _lower_hull(x, y)
+    hx, hy = x[hull], y[hull]
+    vertical = y - np.interp(x, hx, hy)
     # x as a function of y along the hull: y decreases, so reverse for np.interp.
-    horizontal = px - np.interp(py, hy[::-1], hx[::-1])
+    horizontal = x - np.interp(y, hy[::-1], hx[::-1])
     k = int(np.argmin(hx + hy))
-    through_k = (px + py) - (hx[k] + hy[k])
-    gain = np.where(hx[k] > px, vertical, np.where(hy[k] > py, horizontal, through_k))
+    through_k = (x + y) - (hx[k] + hy[k])
+    gain = np.where(hx[k] > x, vertical, np.where(hy[k] > y, horizontal, through_k))
     return np.maximum(gain, 0.0)
 
 
@@ -380,7 +439,7 @@ def weighted_sum_optimum(points, alpha, /):
         raise ValueError("points: expected at least one point, got none")
     order = np.lexsort((np.arange(pts.shape[0]), pts[:, 1], pts[:, 0]))
     s = pts[order]
-    vertices = _lower_hull(s)
+    vertices = _lower_hull(np.ascontiguousarray(s[:, 0]), np.ascontiguousarray(s[:, 1]))
     crit = _edge_alphas(s[vertices])
     pick = vertices[np.searchsorted(crit, a, side="left")]
     result = order[pick]
@@ -425,16 +484,16 @@ def critical_alphas(points, /, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     front = pareto_front(pts)
     if front.shape[0] < 2:
         return np.zeros(0)
-    unit = _normalise(front, front)
-    vertices = _lower_hull(unit)
-    corners = vertices[_simplify(unit[vertices], tol)]
+    x, y = _unit_xy(front)
+    vertices = _lower_hull(x, y)
+    corners = vertices[_simplify(x[vertices], y[vertices], tol)]
     return _edge_alphas(front[corners])
 
 
-def _distance_to_line(p: np.ndarray, a: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Signed distance of points ``p`` above the line through ``a`` and ``c`` (2-D)."""
-    d = c - a
-    return ((p[:, 1] - a[1]) * d[0] - (p[:, 0] - a[0]) * d[1]) / np.hypot(d[0], d[1])
+def _distance_to_line(px: np.ndarray, py: np.ndarray, a: tuple, c: tuple) -> np.ndarray:
+    """Signed distance of points ``(px, py)`` above the line through ``a`` and ``c`` (2-D)."""
+    d0, d1 = c[0] - a[0], c[1] - a[1]
+    return ((py - a[1]) * d0 - (px - a[0]) * d1) / math.hypot(d0, d1)
 
 
 # --------------------------------------------------------------------------- concave regions
@@ -512,21 +571,21 @@ def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion
     n = pts.shape[0]
     if n < 3:
         return []
-    unit = _normalise(pts, pts)
-    unsupported = _improvement_2d(unit) > tol
+    x, y = _unit_xy(pts)
+    unsupported = _improvement_2d(x, y) > tol
     if not unsupported.any():
         return []
     edges = np.diff(unsupported.astype(np.int8))
     starts = np.flatnonzero(edges == 1) + 1
     stops = np.flatnonzero(edges == -1) + 1
-    seg = np.hypot(np.diff(unit[:, 0]), np.diff(unit[:, 1]))
+    seg = np.hypot(np.diff(x), np.diff(y))
     arc = np.concatenate([[0.0], np.cumsum(seg)])
     regions = []
     for start, stop in zip(starts.tolist(), stops.tolist()):
         left, right = start - 1, stop
-        a, c = unit[left], unit[right]
-        depth = float(np.max(_distance_to_line(unit[start:stop], a, c)))
-        core_start, core_stop = _concave_core(unit, left, right, tol)
+        a, c = (x[left], y[left]), (x[right], y[right])
+        depth = float(np.max(_distance_to_line(x[start:stop], y[start:stop], a, c)))
+        core_start, core_stop = _concave_core(x, y, left, right, tol)
         regions.append(
             ConcaveRegion(
                 start=start,
@@ -543,21 +602,20 @@ def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion
     return regions
 
 
-def _concave_core(unit: np.ndarray, left: int, right: int, tol: float) -> tuple[int, int]:
+def _concave_core(x: np.ndarray, y: np.ndarray, left: int, right: int, tol: float) -> tuple[int, int]:
     """Index range of the locally concave part of the front between two bridging points.
 
-    The stretch ``unit[left:right + 1]`` is simplified (Douglas-Peucker at ``tol``) so that
-    wiggles below the tolerance cannot flip the sign of the curvature; the core runs from the
-    first to the last simplified vertex where the front turns concave (a clockwise turn while
-    L0 increases). It reaches back to the region's edge when the vertex before it is the bridge.
+    The stretch ``left..right`` is simplified (Douglas-Peucker at ``tol``) so that wiggles
+    below the tolerance cannot flip the sign of the curvature; the core runs from the first to
+    the last simplified vertex where the front turns concave (a clockwise turn while L0
+    increases). It reaches back to the region's edge when the vertex before it is the bridge.
     """
-    keep = _simplify(unit[left : right + 1], tol) + left
+    keep = _simplify(x[left : right + 1], y[left : right + 1], tol) + left
     if keep.size < 3:
         return left + 1, left + 1
-    p = unit[keep]
-    d1 = p[1:-1] - p[:-2]
-    d2 = p[2:] - p[1:-1]
-    concave = np.flatnonzero(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0] < 0) + 1
+    kx, ky = x[keep], y[keep]
+    turn = (kx[1:-1] - kx[:-2]) * (ky[2:] - ky[1:-1]) - (ky[1:-1] - ky[:-2]) * (kx[2:] - kx[1:-1])
+    concave = np.flatnonzero(turn < 0) + 1
     if concave.size == 0:
         return left + 1, left + 1
     first, last = concave[0], concave[-1]
@@ -566,17 +624,16 @@ def _concave_core(unit: np.ndarray, left: int, right: int, tol: float) -> tuple[
     return start, stop
 
 
-def _simplify(line: np.ndarray, tol: float) -> np.ndarray:
+def _simplify(x: np.ndarray, y: np.ndarray, tol: float) -> np.ndarray:
     """Indices kept by Douglas-Peucker simplification of a polyline at distance ``tol``."""
-    keep = np.zeros(line.shape[0], dtype=bool)
+    keep = np.zeros(x.size, dtype=bool)
     keep[[0, -1]] = True
-    stack = [(0, line.shape[0] - 1)]
+    stack = [(0, x.size - 1)]
     while stack:
         i, j = stack.pop()
         if j - i < 2:
             continue
-        a, c = line[i], line[j]
-        d = np.abs(_distance_to_line(line[i + 1 : j], a, c))
+        d = np.abs(_distance_to_line(x[i + 1 : j], y[i + 1 : j], (x[i], y[i]), (x[j], y[j])))
         k = int(np.argmax(d))
         if d[k] > tol:
             k += i + 1

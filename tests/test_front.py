@@ -563,3 +563,43 @@ def test_import_front_does_not_import_torch_or_pymoo():
     code = "import sys, paretolab.front; print('torch' in sys.modules, 'pymoo' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- the hull itself
+
+
+def monotone_chain_lower_hull(xy: np.ndarray) -> list[int]:
+    """Andrew's monotone chain on points sorted by x, strict turns only (the textbook loop)."""
+    hull: list[int] = []
+    for i, (x, y) in enumerate(xy):
+        if hull and xy[hull[-1], 0] == x:
+            continue  # same x, higher or equal y
+        while len(hull) >= 2:
+            (ax, ay), (bx, by) = xy[hull[-2]], xy[hull[-1]]
+            if (bx - ax) * (y - ay) - (by - ay) * (x - ax) > 0:
+                break
+            hull.pop()
+        hull.append(i)
+    # keep the lower-left part: up to the lowest point
+    return hull[: int(np.argmin(xy[hull, 1])) + 1]
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_lower_hull_matches_monotone_chain(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(200, 30_000))
+    kind = seed % 4
+    if kind == 0:  # many dents: the vectorised passes stop early and convex pieces are merged
+        x = np.linspace(0, 1, n)
+        y = 1 - x + 0.02 * np.sin(rng.integers(20, 200) * np.pi * x) * rng.uniform(0.2, 1)
+    elif kind == 1:  # Fonseca-Fleming with noise
+        s = np.linspace(-1, 1, n)
+        x, y = 1 - np.exp(-((s - 1) ** 2)), 1 - np.exp(-((s + 1) ** 2))
+        x, y = x + rng.normal(0, 1e-4, n), y + rng.normal(0, 1e-4, n)
+    elif kind == 2:  # wavy random front
+        x, y = wavy_front(rng, n).T
+    else:  # integer grid: ties and collinear points
+        x, y = rng.integers(0, 300, (2, n)).astype(float)
+    front = paretolab.pareto_front(np.c_[x, y])
+    got = F._lower_hull(np.ascontiguousarray(front[:, 0]), np.ascontiguousarray(front[:, 1]))
+    assert got.tolist() == monotone_chain_lower_hull(front), f"seed={seed} n={n} kind={kind}"
