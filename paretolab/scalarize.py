@@ -174,7 +174,9 @@ class Scalarizer:
 
     ``fn(objectives (B, m), multipliers (B, k)) -> (B,)``; ``n_multipliers = k`` extra
     variables per run that the trainer ascends (MDMM), starting at ``multiplier_init`` and
-    kept ``>= multiplier_min``.
+    kept ``>= multiplier_min``. ``scale`` (``(B,)`` or ``None`` for 1) is the sum of each
+    run's weights, ``1 + alpha`` for two objectives: the trainer divides gradient norms by it
+    before the stationarity test, so the test does not depend on how large alpha is.
     """
 
     method: str
@@ -182,6 +184,7 @@ class Scalarizer:
     n_multipliers: int = 0
     multiplier_init: float = 0.0
     multiplier_min: float = -math.inf
+    scale: Tensor | None = None
 
     def __call__(self, objectives: Tensor, multipliers: Tensor | None = None) -> Tensor:
         return self.fn(objectives, multipliers)
@@ -205,10 +208,11 @@ def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment:
     if method not in METHODS:
         raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
     v = torch.as_tensor(values, dtype=dtype)
+    scale = 1 + v if v.ndim == 1 and n_obj == 2 else v.reshape(-1, n_obj).sum(1) if v.ndim else 1 + v
     if method == "linear":
-        return Scalarizer(method, lambda f, lam: linear(f, v))
+        return Scalarizer(method, lambda f, lam: linear(f, v), scale=scale)
     if method == "chebyshev":
-        return Scalarizer(method, lambda f, lam: chebyshev(f, v, ideal=ideal, augment=augment))
+        return Scalarizer(method, lambda f, lam: chebyshev(f, v, ideal=ideal, augment=augment), scale=scale)
     return Scalarizer(
         method,
         lambda f, lam: mdmm(f, v, lam, damping=damping, constraint=constraint),

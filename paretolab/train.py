@@ -11,7 +11,8 @@ Box constraints: after every step each parameter is clamped into ``problem.bound
 
 Stationarity (``converged``): the exponential moving average of the gradient over about
 ``window`` steps, projected at the final point (components pushing out of the box at an
-active bound are dropped), has norm below ``gtol``. Averaging makes the test meaningful at
+active bound are dropped), has norm below ``gtol`` once divided by the sum of the run's
+weights (``1 + alpha``: the gradient of ``(L0 + alpha L1) / (1 + alpha)``). Averaging makes the test meaningful at
 kinks too (``|w|`` of a lasso, the ``max`` of Chebyshev), where the optimiser oscillates and
 the last gradient never gets small but the average does. A run that simply ran out of steps
 while still descending is not converged.
@@ -51,8 +52,9 @@ class TrainResult:
     objectives : (B, n_obj) objectives at ``params``.
     loss : (B,) scalarised loss at ``params``.
     grad_norm : (B,) norm of the projected gradient of the scalarised loss at the final point
-        (parameters and, for MDMM, the constraint violation).
-    avg_grad_norm : (B,) norm of the projected moving-average gradient: the stationarity measure.
+        (parameters and, for MDMM, the constraint violation), divided by the sum of the run's
+        weights (``1 + alpha``; 1 for MDMM) so that it does not grow with alpha.
+    avg_grad_norm : (B,) the same for the moving-average gradient: the stationarity measure.
     converged : (B,) ``avg_grad_norm < gtol`` and not diverged.
     diverged : (B,) a non-finite loss occurred; the run was frozen at its last finite point.
     multipliers : (B, k) final multipliers (MDMM), ``k = 0`` otherwise.
@@ -258,6 +260,10 @@ def train(
             grad_norm = torch.where(blocked, 0.0, g).norm(dim=1)
             blocked_avg = ((z <= lo) & (gbar > 0)) | ((z >= hi) & (gbar < 0))
             avg_norm = torch.where(blocked_avg, 0.0, gbar).norm(dim=1)
+            if scalarizer.scale is not None:
+                scale = torch.as_tensor(scalarizer.scale, dtype=dtype).reshape(-1)
+                grad_norm = grad_norm / scale
+                avg_norm = avg_norm / scale
             converged = (avg_norm < gtol) & ~diverged & torch.isfinite(grad_norm)
             if snapshot_every is not None and steps % snapshot_every == 0:
                 snap_steps.append(steps)
