@@ -1,8 +1,11 @@
 """paretolab: what a weighted sum of losses L0 + alpha*L1 can and cannot reach.
 
-The front utilities are re-exported here; see :mod:`paretolab.front`.
+The front utilities (:mod:`paretolab.front`, numpy only) are imported eagerly. The torch-based
+names (problems, scalarisations, training, sweeps) are re-exported lazily, on first access,
+so that ``import paretolab`` and ``import paretolab.front`` do not import torch.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 from paretolab.front import (
@@ -24,17 +27,58 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
+_LAZY = {
+    "Problem": "paretolab.problems",
+    "get_problem": "paretolab.problems",
+    "problem_names": "paretolab.problems",
+    "register_problem": "paretolab.problems",
+    "Scalarizer": "paretolab.scalarize",
+    "make_scalarizer": "paretolab.scalarize",
+    "TrainResult": "paretolab.train",
+    "train": "paretolab.train",
+    "SweepResult": "paretolab.sweep",
+    "linear_outcomes": "paretolab.sweep",
+    "parse_alphas": "paretolab.sweep",
+    "sweep": "paretolab.sweep",
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'paretolab' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "ConcaveRegion",
+    "Problem",
+    "Scalarizer",
+    "SweepResult",
+    "TrainResult",
     "__version__",
     "balanced_point",
     "concave_regions",
     "coverage",
     "critical_alphas",
+    "get_problem",
     "hypervolume",
     "igd",
     "is_nondominated",
     "is_supported",
+    "linear_outcomes",
+    "make_scalarizer",
+    "parse_alphas",
     "pareto_front",
+    "problem_names",
+    "register_problem",
+    "sweep",
+    "train",
     "weighted_sum_optimum",
 ]

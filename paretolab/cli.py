@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -69,7 +70,107 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo", help="concave regions and critical alphas of a convex, a concave and a mixed front"
     )
+    commands.add_parser("problems", help="list the registered problems and their fronts")
+    sw = commands.add_parser(
+        "sweep",
+        help="train many runs (alpha x seeds) of a problem and report where each lands",
+        description="Train runs of a problem for every alpha (or eps) and seed, batched, and "
+        "write one row per run. Alpha specs: log:1e-2:1e2:21 (log grid), lin:0:5:11 (linear "
+        "grid), rand:0:5:50 (uniform draws), rand-log:1e-2:1e2:50 (log-uniform draws), "
+        "1,2,5 (a list). Random draws are seeded by --grid-seed.",
+    )
+    sw.add_argument("--problem", required=True, help="registered problem name (see `paretolab problems`)")
+    sw.add_argument("--alphas", help="alpha spec for linear/chebyshev, e.g. log:1e-2:1e2:21")
+    sw.add_argument("--epsilons", help="eps spec for mdmm (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10")
+    sw.add_argument("--seeds", type=int, default=8, help="number of seeds per alpha (default 8)")
+    sw.add_argument("--method", default="linear", help="linear, chebyshev or mdmm (default linear)")
+    sw.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
+    sw.add_argument("--lr", type=float, default=1e-2, help="learning rate (default 0.01)")
+    sw.add_argument("--optimizer", default="adam", help="adam or sgd (default adam)")
+    sw.add_argument("--n-var", type=int, default=None, help="number of variables, for problems that take it")
+    sw.add_argument("--grid-seed", type=int, default=0, help="seed of random alpha draws (default 0)")
+    sw.add_argument("--out", help="write one CSV row per run to this file")
+    sw.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    sw.add_argument("--json", action="store_true", help="print the runs as JSON instead of a summary")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return parser
+
+
+def problems_command(out=sys.stdout) -> int:
+    """Print the registered problems: name, variables, objectives, front."""
+    from paretolab.problems import get_problem, problem_names
+
+    for name in problem_names():
+        p = get_problem(name)
+        front = "analytic front" if p.front is not None else "front unknown"
+        print(f"{name:15s} n_var={p.n_var:<3d} n_obj={p.n_obj}  {front:14s}  {p.description}", file=out)
+    return 0
+
+
+def sweep_command(args, out=sys.stdout, err=sys.stderr) -> int:
+    """Run ``paretolab sweep``; returns the exit status."""
+    import json
+
+    from paretolab.sweep import sweep
+
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="run-step", unit_scale=True, file=err, leave=False)
+        bar.update(done - bar.n)
+
+    options = {"n_var": args.n_var} if args.n_var is not None else None
+    try:
+        if args.out and os.path.exists(args.out) and not args.force:
+            raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+        result = sweep(
+            args.problem,
+            alphas=args.alphas,
+            epsilons=args.epsilons,
+            seeds=args.seeds,
+            method=args.method,
+            steps=args.steps,
+            lr=args.lr,
+            optimizer=args.optimizer,
+            grid_seed=args.grid_seed,
+            problem_options=options,
+            progress=None if args.no_progress else progress,
+        )
+    except (ValueError, FileExistsError) as exc:
+        print(f"paretolab sweep: error: {exc}", file=err)
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.out:
+        result.to_csv(args.out, overwrite=args.force)
+    if args.json:
+        json.dump(result.to_dict(), out)
+        print(file=out)
+        return 0
+    ok = result.converged & ~result.diverged
+    print(
+        f"{result.problem}: {len(result)} runs x {result.steps} steps, {int(ok.sum())} converged, "
+        f"{int(result.diverged.sum())} diverged",
+        file=out,
+    )
+    values = np.where(np.isnan(result.alpha), result.epsilon, result.alpha)
+    label = "eps" if args.method == "mdmm" else "alpha"
+    m = result.objectives.shape[1]
+    print(f"{label:>10s}  conv/runs  " + "  ".join(f"{'mean L' + str(j):>9s}" for j in range(m)), file=out)
+    for v in np.unique(values):
+        rows = values == v
+        good = rows & ok
+        means = result.objectives[good].mean(axis=0) if good.any() else np.full(m, np.nan)
+        print(f"{v:10.4g}  {int(good.sum()):4d}/{int(rows.sum()):<4d}  "
+              + "  ".join(f"{x:9.4f}" for x in means), file=out)
+    if args.out:
+        print(f"wrote {len(result)} rows to {args.out}", file=out)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo":
         return demo()
+    if args.command == "problems":
+        return problems_command()
+    if args.command == "sweep":
+        return sweep_command(args)
     parser.print_help()
     return 0
 

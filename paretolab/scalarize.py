@@ -124,7 +124,7 @@ def chebyshev(objectives: Tensor, alpha, *, ideal=None, augment: float = 0.0) ->
     return out
 
 
-def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 1.0,
+def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 10.0,
          constraint: str = "eq") -> Tensor:
     """Damped Lagrangian of "minimise L0 subject to L_j = eps_j (or <= eps_j), j >= 1".
 
@@ -172,7 +172,8 @@ def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 1.
 class Scalarizer:
     """A scalarisation with its per-run settings, ready for :func:`paretolab.train.train`.
 
-    ``fn(objectives (B, m), multipliers (B, k)) -> (B,)``; ``n_multipliers = k`` extra
+    ``fn(objectives (B, m), values (B, ...), multipliers (B, k)) -> (B,)`` with ``values`` the
+    per-run alpha, weights or eps (rows may be selected or repeated); ``n_multipliers = k`` extra
     variables per run that the trainer ascends (MDMM), starting at ``multiplier_init`` and
     kept ``>= multiplier_min``. ``scale`` (``(B,)`` or ``None`` for 1) is the sum of each
     run's weights, ``1 + alpha`` for two objectives: the trainer divides gradient norms by it
@@ -180,18 +181,19 @@ class Scalarizer:
     """
 
     method: str
-    fn: Callable[[Tensor, Tensor], Tensor]
+    values: Tensor
+    fn: Callable[[Tensor, Tensor, Tensor | None], Tensor]
     n_multipliers: int = 0
     multiplier_init: float = 0.0
     multiplier_min: float = -math.inf
     scale: Tensor | None = None
 
     def __call__(self, objectives: Tensor, multipliers: Tensor | None = None) -> Tensor:
-        return self.fn(objectives, multipliers)
+        return self.fn(objectives, self.values, multipliers)
 
 
 def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment: float = 0.0,
-                    damping: float = 1.0, constraint: str = "eq",
+                    damping: float = 10.0, constraint: str = "eq",
                     dtype: torch.dtype = torch.float64) -> Scalarizer:
     """Bundle a scalarisation with per-run ``values`` (alpha, weights, or eps for ``"mdmm"``).
 
@@ -210,12 +212,14 @@ def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment:
     v = torch.as_tensor(values, dtype=dtype)
     scale = 1 + v if v.ndim == 1 and n_obj == 2 else v.reshape(-1, n_obj).sum(1) if v.ndim else 1 + v
     if method == "linear":
-        return Scalarizer(method, lambda f, lam: linear(f, v), scale=scale)
+        return Scalarizer(method, v, lambda f, a, lam: linear(f, a), scale=scale)
     if method == "chebyshev":
-        return Scalarizer(method, lambda f, lam: chebyshev(f, v, ideal=ideal, augment=augment), scale=scale)
+        return Scalarizer(method, v, lambda f, a, lam: chebyshev(f, a, ideal=ideal, augment=augment),
+                          scale=scale)
     return Scalarizer(
         method,
-        lambda f, lam: mdmm(f, v, lam, damping=damping, constraint=constraint),
+        v,
+        lambda f, e, lam: mdmm(f, e, lam, damping=damping, constraint=constraint),
         n_multipliers=n_obj - 1,
         multiplier_min=0.0 if constraint == "le" else -math.inf,
     )

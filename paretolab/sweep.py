@@ -242,7 +242,7 @@ def sweep(
     window: int = 100,
     ideal=None,
     augment: float = 0.0,
-    damping: float = 1.0,
+    damping: float = 10.0,
     constraint: str = "eq",
     chunk_size: int = 4096,
     snapshot_every: int | None = None,
@@ -449,3 +449,16 @@ def linear_outcomes(result: SweepResult, front, *, tol: float = 0.02) -> np.ndar
     label = np.where(d_front > tol, "off-front", np.where(d_best <= tol, "global", "local"))
     out[ok] = label
     return out.astype(str)
+
+
+# `paretolab.sweep` names both this module and the function above. Importing the submodule
+# makes the package attribute the module, so the module itself forwards calls to sweep():
+# ``paretolab.sweep(...)`` works whichever of the two the attribute holds.
+class _CallableModule(type(math)):
+    def __call__(self, *args, **kwargs):
+        return sweep(*args, **kwargs)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule

@@ -115,6 +115,8 @@ def train(
     eps: float = 1e-8,
     gtol: float = 1e-4,
     window: int = 100,
+    anneal: float = 0.25,
+    radius: float = 1e-3,
     check_every: int = 10,
     snapshot_every: int | None = None,
     threads: int | None = 1,
@@ -140,6 +142,12 @@ def train(
         Stationarity tolerance on the moving-average projected gradient norm.
     window : int
         Steps the moving average spans (its decay is ``1 - 2 / (window + 1)``).
+    anneal : float
+        Fraction of the steps, at the end, over which the learning rate decays (cosine) from
+        ``lr`` to ``lr / 1000``; 0 keeps it constant. It lets runs settle at kinks.
+    radius : float
+        Sampling radius of the nonsmooth stationarity test (see the module notes); 0 turns
+        that test off.
     check_every : int
         Steps between checks for non-finite losses.
     snapshot_every : int, optional
@@ -169,6 +177,9 @@ def train(
     _positive("lr", lr)
     _positive("gtol", gtol)
     _positive("window", window, integer=True)
+    if not (isinstance(anneal, (int, float)) and 0 <= anneal <= 1):
+        raise ValueError(f"anneal: expected a fraction in [0, 1], got {anneal!r}")
+    _positive("radius", radius, allow_zero=True)
     _positive("check_every", check_every, integer=True)
     if snapshot_every is not None:
         _positive("snapshot_every", snapshot_every, integer=True)
@@ -182,7 +193,13 @@ def train(
     lo = torch.cat([lo_x, torch.full((k,), scalarizer.multiplier_min, dtype=dtype)])
     hi = torch.cat([hi_x, torch.full((k,), math.inf, dtype=dtype)])
     objectives_fn = problem.objectives
-    scal = scalarizer.fn
+    values = torch.as_tensor(scalarizer.values, dtype=dtype)
+    if values.ndim and values.shape[0] != B:
+        raise ValueError(f"scalarizer: expected settings for {B} runs, got {values.shape[0]}")
+
+    def scal(f, lam, rows=None):
+        v = values if rows is None or values.ndim == 0 else values[rows]
+        return scalarizer.fn(f, v, lam)
 
     with _threads(threads):
         z = torch.empty(B, n + k, dtype=dtype)
@@ -201,16 +218,25 @@ def train(
         last_good = z.detach().clone()
         snap_steps, snap_x, snap_f = [], [], []
 
-        def loss_and_grad():
-            x = z[:, :n] if k else z
+        def loss_and_grad_at(w, rows=None):
+            x = w[:, :n] if k else w
             f = objectives_fn(x)
-            loss = scal(f, z[:, n:]) if k else scal(f, None)
-            (g,) = torch.autograd.grad(loss.sum(), z)
+            loss = scal(f, w[:, n:] if k else None, rows)
+            (g,) = torch.autograd.grad(loss.sum(), w)
             if k:
                 g[:, n:].neg_()  # ascent on the multipliers
             return f, loss, g
 
+        def loss_and_grad():
+            return loss_and_grad_at(z)
+
+        anneal_from = steps - int(round(anneal * steps))
         for t in range(1, steps + 1):
+            if t > anneal_from:
+                frac = (t - anneal_from) / max(1, steps - anneal_from)
+                lr_t = lr * (1e-3 + (1 - 1e-3) * 0.5 * (1 + math.cos(math.pi * frac)))
+            else:
+                lr_t = lr
             f, loss, g = loss_and_grad()
             with torch.no_grad():
                 if snapshot_every is not None and (t - 1) % snapshot_every == 0:
@@ -238,12 +264,12 @@ def train(
                 if optimizer == "adam":
                     state1.lerp_(g, 1 - b1)
                     state2.mul_(b2).addcmul_(g, g, value=1 - b2)
-                    step_size = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
+                    step_size = lr_t * math.sqrt(1 - b2**t) / (1 - b1**t)
                     denom = state2.sqrt().add_(eps * math.sqrt(1 - b2**t))
                     z.addcdiv_(state1, denom, value=-step_size)
                 else:
                     state1.mul_(momentum).add_(g)
-                    z.add_(state1, alpha=-lr)
+                    z.add_(state1, alpha=-lr_t)
                 torch.clamp(z, lo, hi, out=z)
             if callback is not None and t % callback_every == 0:
                 callback(t)
@@ -261,10 +287,18 @@ def train(
             blocked_avg = ((z <= lo) & (gbar > 0)) | ((z >= hi) & (gbar < 0))
             avg_norm = torch.where(blocked_avg, 0.0, gbar).norm(dim=1)
             if scalarizer.scale is not None:
-                scale = torch.as_tensor(scalarizer.scale, dtype=dtype).reshape(-1)
+                scale = torch.as_tensor(scalarizer.scale, dtype=dtype).reshape(-1).expand(B)
                 grad_norm = grad_norm / scale
                 avg_norm = avg_norm / scale
             converged = (avg_norm < gtol) & ~diverged & torch.isfinite(grad_norm)
+        todo = ~converged & ~diverged & torch.isfinite(grad_norm)
+        if radius > 0 and bool(todo.any()):
+            sampled = _sampled_stationarity(z.detach(), torch.nonzero(todo).reshape(-1), lo, hi,
+                                            loss_and_grad_at, radius)
+            if scalarizer.scale is not None:
+                sampled = sampled / scale[todo]
+            converged[todo] = sampled < gtol
+        with torch.no_grad():
             if snapshot_every is not None and steps % snapshot_every == 0:
                 snap_steps.append(steps)
                 snap_x.append(x.clone())
@@ -287,3 +321,38 @@ def train(
         snapshot_params=torch.stack(snap_x).numpy() if snap_x else np.zeros((0, B, n)),
         snapshot_objectives=torch.stack(snap_f).numpy() if snap_f else np.zeros((0, B, m)),
     )
+
+
+def _sampled_stationarity(z: torch.Tensor, rows: torch.Tensor, lo, hi, loss_and_grad_at,
+                          radius: float) -> torch.Tensor:
+    """Goldstein-style stationarity of the runs ``rows``: the distance from 0 to the convex
+    hull of the projected gradients at ``z`` and at ``z +/- radius * e_i`` (clamped to the
+    box), i.e. the smallest norm of a convex combination, by a small NNLS per run.
+    """
+    from scipy.optimize import nnls
+
+    zr = z[rows]
+    b, d = zr.shape
+    offsets = torch.cat([torch.zeros(1, d, dtype=z.dtype), radius * torch.eye(d, dtype=z.dtype),
+                         -radius * torch.eye(d, dtype=z.dtype)])  # (S, d), the same for every run
+    S = offsets.shape[0]
+    w = torch.clamp((zr[:, None, :] + offsets[None]).reshape(b * S, d), lo, hi)
+    w.requires_grad_(True)
+    with torch.enable_grad():
+        _, loss, g = loss_and_grad_at(w, rows.repeat_interleave(S))
+    g = g.detach()
+    at_lo, at_hi = (zr <= lo).repeat_interleave(S, 0), (zr >= hi).repeat_interleave(S, 0)
+    g = torch.where((at_lo & (g > 0)) | (at_hi & (g < 0)), 0.0, g)
+    G = g.reshape(b, S, d).numpy()
+    finite = torch.isfinite(loss).reshape(b, S).all(1).numpy()
+    out = np.full(b, np.inf)
+    for i in np.flatnonzero(finite):
+        Gi = G[i]
+        big = 1e3 * max(1.0, float(np.abs(Gi).max()))
+        A = np.vstack([Gi.T, np.full((1, S), big)])
+        rhs = np.zeros(d + 1)
+        rhs[-1] = big
+        lam, _ = nnls(A, rhs, maxiter=50 * S)
+        lam = lam / lam.sum() if lam.sum() > 0 else np.full(S, 1.0 / S)
+        out[i] = float(np.linalg.norm(lam @ Gi))
+    return torch.as_tensor(out, dtype=z.dtype)
