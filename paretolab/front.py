@@ -86,7 +86,7 @@ def as_front2d(front, name: str = "front") -> np.ndarray:
             f"{name}: expected 2 objectives (L0, L1), got {arr.shape[1]}; "
             "this function is defined for m = 2 only"
         )
-    if arr.shape[0] > 1:
+    if not _is_front_order(arr):
         bad = np.flatnonzero((np.diff(arr[:, 0]) <= 0) | (np.diff(arr[:, 1]) >= 0))
         if bad.size:
             raise ValueError(
@@ -263,12 +263,19 @@ def is_supported(points, /, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     if n == 0:
         return mask
     if m == 2:
+        if _is_front_order(pts):  # already a front in pareto_front order: no sort needed
+            return _improvement_2d(*_unit_xy(pts)) <= tol
         idx = _front_order_2d(pts, keep_weakly=True)
         mask[idx] = _improvement_2d(*_unit_xy(pts[idx])) <= tol
         return mask
     idx = np.flatnonzero(is_nondominated(pts, keep_weakly=True))
     mask[idx] = _improvement_lp(_normalise(pts[idx], pts[idx]), tol) <= tol
     return mask
+
+
+def _is_front_order(pts: np.ndarray) -> bool:
+    """First objective strictly increasing and second strictly decreasing (2-D)."""
+    return bool((np.diff(pts[:, 0]) > 0).all() and (np.diff(pts[:, 1]) < 0).all())
 
 
 def _check_tol(tol) -> float:
@@ -380,6 +387,8 @@ def _improvement_2d(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     horizontal gap), or K itself when K lies below-left of p.
     """
     hull = _lower_hull(x, y)
+    if hull.size == x.size:  # every point is a hull vertex
+        return np.zeros(x.size)
     hx, hy = x[hull], y[hull]
     vertical = y - np.interp(x, hx, hy)
     # x as a function of y along the hull: y decreases, so reverse for np.interp.
