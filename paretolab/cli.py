@@ -96,8 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def problems_command(out=sys.stdout) -> int:
+def problems_command(out=None) -> int:
     """Print the registered problems: name, variables, objectives, front."""
+    out = sys.stdout if out is None else out
     from paretolab.problems import get_problem, problem_names
 
     for name in problem_names():
@@ -107,8 +108,10 @@ def problems_command(out=sys.stdout) -> int:
     return 0
 
 
-def sweep_command(args, out=sys.stdout, err=sys.stderr) -> int:
+def sweep_command(args, out=None, err=None) -> int:
     """Run ``paretolab sweep``; returns the exit status."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     import json
 
     from paretolab.sweep import sweep

@@ -1,0 +1,141 @@
+"""Batched trainer: batched == one at a time, determinism, stationarity, divergence, boxes."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+from paretolab.problems import Problem, get_problem
+from paretolab.scalarize import make_scalarizer
+from paretolab.train import train
+
+
+def _runs(problem, seeds):
+    return torch.cat([problem.sample(1, seed=s) for s in seeds])
+
+
+@pytest.mark.parametrize(
+    "method, values",
+    [("linear", [0.05, 0.5, 1.0, 3.0, 40.0]), ("chebyshev", [0.1, 1.0, 7.0]), ("mdmm", [0.1, 0.5, 0.9])],
+)
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_batched_equals_one_at_a_time(method, values, optimizer):
+    p = get_problem("fonseca", n_var=3)
+    x0 = _runs(p, range(len(values)))
+    lr = 1e-2 if optimizer == "adam" else 5e-2
+    kw = dict(steps=300, lr=lr, optimizer=optimizer)
+    batched = train(p, x0, make_scalarizer(method, values), **kw)
+    for i, v in enumerate(values):
+        alone = train(p, x0[i : i + 1], make_scalarizer(method, [v]), **kw)
+        for field in ("params", "objectives", "loss", "grad_norm", "avg_grad_norm", "multipliers"):
+            np.testing.assert_allclose(
+                getattr(alone, field)[0], getattr(batched, field)[i], rtol=1e-12, atol=1e-14,
+                err_msg=f"{method}/{optimizer} run {i}: {field}",
+            )
+        assert alone.converged[0] == batched.converged[i]
+
+
+def test_fixed_seed_gives_identical_results_and_input_untouched():
+    p = get_problem("mlp")
+    x0 = _runs(p, [3, 4, 5])
+    before = x0.clone()
+    s = make_scalarizer("linear", [0.3, 1.0, 3.0])
+    a = train(p, x0, s, steps=200)
+    b = train(p, x0, s, steps=200)
+    assert torch.equal(x0, before)
+    for field in ("params", "objectives", "loss", "grad_norm", "converged"):
+        assert np.array_equal(getattr(a, field), getattr(b, field))
+
+
+def test_convex_problem_reaches_the_analytic_weighted_sum_optimum():
+    # convex: f = ((s-1)^2, (s+1)^2) on the Pareto set; L0 + a L1 is minimised at s = (1-a)/(1+a)
+    p = get_problem("convex", n_var=4)
+    alphas = np.array([0.2, 1.0, 5.0])
+    r = train(p, _runs(p, [0, 1, 2]), make_scalarizer("linear", alphas), steps=3000)
+    assert r.converged.all() and not r.diverged.any()
+    s = (1 - alphas) / (1 + alphas)
+    np.testing.assert_allclose(r.objectives, np.c_[(s - 1) ** 2, (s + 1) ** 2], atol=1e-6)
+    assert (r.avg_grad_norm < 1e-4).all()
+
+
+def test_running_out_of_steps_is_not_convergence():
+    p = get_problem("fonseca", n_var=5)
+    x0 = _runs(p, range(6))
+    s = make_scalarizer("linear", np.full(6, 0.3))
+    short = train(p, x0, s, steps=20, lr=1e-3)
+    assert not short.converged.any(), "20 small steps from random starts cannot be stationary"
+    long = train(p, x0, s, steps=2000)
+    assert long.converged.all()
+
+
+def test_divergence_is_flagged_and_frozen_without_warnings():
+    def objectives(x):
+        # the second objective is NaN for x > 1: runs pulled towards x = 2 blow up
+        f1 = torch.where(x[:, 0] > 1, torch.full_like(x[:, 0], float("nan")), (x[:, 0] - 2) ** 2)
+        return torch.stack([x[:, 0] ** 2, f1], dim=1)
+
+    p = Problem(name="trap", n_var=1, n_obj=2, objectives=objectives, bounds=(-3.0, 3.0))
+    x0 = torch.full((4, 1), -0.5, dtype=torch.float64)
+    alphas = [0.01, 0.1, 10.0, 100.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = train(p, x0, make_scalarizer("linear", alphas), steps=2000, lr=0.05)
+    assert r.diverged.tolist() == [False, False, True, True]
+    assert not r.converged[2:].any() and r.converged[:2].all()
+    assert np.isfinite(r.params).all() and np.isfinite(r.objectives).all()
+    assert (r.params[2:, 0] <= 1).all(), "frozen at the last finite point"
+    # the healthy runs are exactly what they would be alone
+    alone = train(p, x0[:1], make_scalarizer("linear", alphas[:1]), steps=2000, lr=0.05)
+    np.testing.assert_allclose(alone.params[0], r.params[0], rtol=1e-12)
+
+
+def test_box_projection_and_stationarity_at_the_bounds():
+    # ZDT1: the optimum has x_2.. = 0 on the box; projected gradient must call it stationary
+    p = get_problem("zdt1", n_var=5)
+    r = train(p, _runs(p, range(4)), make_scalarizer("linear", [0.5, 1.0, 2.0, 4.0]), steps=3000)
+    lo, hi = p.box()
+    assert ((r.params >= lo) & (r.params <= hi)).all()
+    assert r.converged.all()
+    np.testing.assert_allclose(r.params[:, 1:], 0.0, atol=1e-8)
+    # on the front f2 = 1 - sqrt(f1); the weighted-sum optimum of a convex front: f1 = (a/2)^2
+    a = np.array([0.5, 1.0, 2.0, 4.0])
+    np.testing.assert_allclose(r.objectives[:, 0], np.minimum((a / 2) ** 2, 1.0), atol=1e-4)
+
+
+def test_nonsmooth_kinks_count_as_stationary():
+    # lasso collapse w = 0 is a kink of |w|: averaged / sampled gradients see it as stationary
+    p = get_problem("hadamard_lasso")
+    x0 = torch.tensor([[0.05, -0.02], [0.01, 0.03]], dtype=torch.float64)
+    r = train(p, x0, make_scalarizer("linear", [0.5, 0.5]), steps=2000)
+    assert r.converged.all()
+    assert np.abs(r.params).max() < 1e-3
+    assert (r.grad_norm > 0.1).all(), "the last gradient is a subgradient, not small"
+
+
+def test_snapshots_threads_and_multipliers():
+    p = get_problem("fonseca", n_var=2)
+    threads = torch.get_num_threads()
+    r = train(p, _runs(p, [0, 1]), make_scalarizer("mdmm", [0.3, 0.6]), steps=100, snapshot_every=25, threads=1)
+    assert torch.get_num_threads() == threads
+    assert r.snapshot_steps.tolist() == [0, 25, 50, 75, 100]
+    assert r.snapshot_params.shape == (5, 2, 2) and r.snapshot_objectives.shape == (5, 2, 2)
+    np.testing.assert_allclose(r.snapshot_params[-1], r.params)
+    np.testing.assert_allclose(r.snapshot_params[0], _runs(p, [0, 1]).numpy())
+    assert r.multipliers.shape == (2, 1)
+
+
+def test_argument_errors():
+    p = get_problem("convex")
+    x0 = p.sample(2, seed=0)
+    s = make_scalarizer("linear", [1.0, 1.0])
+    with pytest.raises(ValueError, match="steps: expected an integer > 0, got 0"):
+        train(p, x0, s, steps=0)
+    with pytest.raises(ValueError, match=r"optimizer: expected one of \('adam', 'sgd'\)"):
+        train(p, x0, s, optimizer="rmsprop")
+    with pytest.raises(ValueError, match="lr"):
+        train(p, x0, s, lr=-1.0)
+    with pytest.raises(ValueError, match=r"x0: expected shape \(B, 2\)"):
+        train(p, torch.zeros(2, 3), s)
+    with pytest.raises(ValueError, match="scalarizer: expected settings for 2 runs, got 3"):
+        train(p, x0, make_scalarizer("linear", [1.0, 1.0, 1.0]))
