@@ -1,0 +1,107 @@
+"""The report: Fonseca-Fleming linear vs Chebyshev, ZDT1, and the per-run placement."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from paretolab.compare import compare, project_onto_front
+from paretolab.problems import get_problem
+from paretolab.sweep import sweep
+
+
+@pytest.fixture(scope="module")
+def fonseca():
+    problem = get_problem("fonseca", n_var=2)
+    return problem, problem.true_front(2001)
+
+
+@pytest.fixture(scope="module")
+def fonseca_linear(fonseca):
+    problem, _ = fonseca
+    return sweep(problem, alphas="log:1e-2:1e2:21", seeds=8, steps=2000)
+
+
+def test_fonseca_linear_one_unreached_region_and_jump_near_one(fonseca, fonseca_linear):
+    _, front = fonseca
+    report = compare(fonseca_linear, front)
+    (region,) = report.regions
+    assert region["alpha"] == pytest.approx(1.0, rel=1e-6)
+    assert region["core_reached_by"] == [] and region["runs_in_core"] == 0
+    assert report.jumps, "every seed crosses from one cap to the other"
+    assert {j["predicted_alpha"] for j in report.jumps} == {region["alpha"]}
+    # the jump of the majority of seeds brackets alpha* = 1 within a factor of ~2.5 on the grid
+    lows = np.array([j["alpha_low"] for j in report.jumps])
+    assert 0.4 <= np.median(lows) <= 2.5
+    text = str(report)
+    assert text.splitlines()[-1].startswith("VERDICT") and "reached by no run" in text
+    # naive check of the per-run placement: distances are to the dense analytic front
+    lo, span = front.min(axis=0), np.ptp(front, axis=0)
+    ok = fonseca_linear.converged & ~fonseca_linear.diverged
+    pts = (fonseca_linear.objectives[ok] - lo) / span
+    naive = np.linalg.norm(pts[:, None] - ((front - lo) / span)[None], axis=2).min(axis=1)
+    assert np.allclose(report.distance[ok], naive, atol=2e-3)
+    json.loads(report.to_json())
+
+
+def test_fonseca_chebyshev_reaches_the_region(fonseca):
+    problem, front = fonseca
+    result = sweep(problem, alphas="log:1e-2:1e2:41", seeds=2, method="chebyshev", steps=3000)
+    report = compare(result, front)
+    (region,) = report.regions
+    assert region["core_reached_by"] == ["chebyshev"] and region["runs_in_core"] > 10
+    assert report.coverage >= 0.6
+
+
+def test_zdt1_no_regions_everything_reachable():
+    problem = get_problem("zdt1", n_var=5)
+    result = sweep(problem, alphas="log:1e-1:1e1:21", seeds=2, steps=3000)
+    report = compare(result, problem.true_front(2001))
+    assert report.regions == () and report.jumps == () and report.seed_disagreements == ()
+    assert "convex" in report.verdict
+    assert report.gd < 1e-2
+
+
+def test_seed_disagreement_and_local_minima_on_a_toy_sweep():
+    """A hand-made sweep result: two seeds at the same alpha land on opposite caps."""
+    t = np.linspace(0, np.pi / 2, 201)
+    front = np.c_[np.sin(t), np.cos(t)]  # concave: alpha* = 1
+
+    class Result:
+        problem = "toy"
+        method = np.array(["linear"] * 4)
+        alpha = np.array([0.5, 0.5, 2.0, 2.0])
+        seed = np.array([0, 1, 0, 1])
+        objectives = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0], [np.nan, np.nan]])
+        converged = np.array([True, True, True, False])
+        diverged = np.array([False, False, False, True])
+
+    report = compare(Result, front)
+    assert [d["alpha"] for d in report.seed_disagreements] == [0.5]
+    assert report.outcome.tolist() == ["global", "local", "global", "diverged"]
+    assert np.isnan(report.distance[3]) and report.diverged[3]
+    assert [(j["seed"], j["alpha_low"], j["alpha_high"]) for j in report.jumps] == [(0, 0.5, 2.0)]
+
+
+def test_project_onto_front_against_dense_sampling():
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 1, 50)
+    front = np.c_[t, (1 - t) ** 2]
+    pts = rng.random((30, 2))
+    d, pos = project_onto_front(pts, front)
+    dense_t = np.linspace(0, 1, 200_001)
+    x = np.interp(dense_t * 49, np.arange(50), front[:, 0])
+    y = np.interp(dense_t * 49, np.arange(50), front[:, 1])
+    lo, span = front.min(axis=0), np.ptp(front, axis=0)
+    dense = (np.c_[x, y] - lo) / span
+    gap = np.linalg.norm(((pts - lo) / span)[:, None] - dense[None], axis=2)
+    assert np.allclose(d, gap.min(axis=1), atol=1e-4)
+    arc = np.r_[0, np.cumsum(np.linalg.norm(np.diff(dense, axis=0), axis=1))]
+    assert np.allclose(pos, arc[gap.argmin(axis=1)] / arc[-1], atol=1e-3)
+
+
+def test_front_must_match_objectives(fonseca_linear):
+    with pytest.raises(ValueError, match="objectives"):
+        compare(fonseca_linear, np.zeros((3, 3)))
