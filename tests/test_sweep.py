@@ -1,0 +1,233 @@
+"""Sweeps: the seed's claims, checked against analytic fronts, and the sweep API.
+
+Only converged, non-diverged runs count as evidence, and each claim first checks that most
+runs did converge, so that a claim about "every converged run" cannot hold vacuously.
+"""
+
+import csv
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import paretolab
+from paretolab.front import concave_regions, coverage, pareto_front
+from paretolab.problems import Problem, get_problem
+from paretolab.sweep import SweepResult, linear_outcomes, parse_alphas, sweep
+
+
+def _core_bounds(front):
+    (region,) = concave_regions(pareto_front(front))
+    core = pareto_front(front)[region.core]
+    assert len(core) > 10
+    return core[0, 0], core[-1, 0]
+
+
+# --------------------------------------------------------------------------- claims
+def test_fonseca_linear_lands_on_end_caps_and_flips_at_alpha_one():
+    p = get_problem("fonseca")  # n_var = 10
+    front = p.true_front(2001)
+    r = sweep(p, alphas="log:1e-2:1e2:21", seeds=16, method="linear", steps=2000)
+    ok = r.converged & ~r.diverged
+    assert ok.mean() >= 0.8, f"only {ok.mean():.0%} of runs converged"
+    L = r.objectives[ok]
+    # every converged run on a locally convex end cap, none in the locally concave core
+    assert (L.min(axis=1) < 0.09).all(), L.min(axis=1).max()
+    lo, hi = _core_bounds(front)
+    assert lo > 0.09 - 0.01  # the core starts where the caps end
+    assert not ((L[:, 0] >= lo) & (L[:, 0] <= hi)).any()
+    # which end most seeds reach flips at alpha ~ 1
+    alphas = np.unique(r.alpha)
+    at_l0_end = np.array([(r.objectives[ok & (r.alpha == a), 0] < r.objectives[ok & (r.alpha == a), 1]).mean()
+                          for a in alphas])
+    assert (at_l0_end[alphas <= 0.25] > 0.5).all() and (at_l0_end[alphas >= 4] < 0.5).all()
+    i = int(np.flatnonzero(at_l0_end < 0.5)[0])
+    crossing = math.exp(np.interp(0.5, [at_l0_end[i], at_l0_end[i - 1]], np.log(alphas[[i, i - 1]])))
+    assert 0.5 <= crossing <= 2.0, crossing
+    # hits versus local minima: runs on the cap that is not the weighted-sum optimum are
+    # local minima, and the report tells them apart
+    outcome = linear_outcomes(r, front)
+    assert set(outcome[ok]) <= {"global", "local"}
+    local = np.flatnonzero(outcome == "local")
+    assert local.size > 0
+    away = np.abs(np.log(r.alpha[local])) > 0.2  # near alpha = 1 both caps are (nearly) optimal
+    on_l0_cap = r.objectives[local, 0] < r.objectives[local, 1]
+    assert (on_l0_cap[away] == (r.alpha[local][away] > 1)).all()
+    assert (outcome[~ok] == "unconverged").all()
+
+
+def test_fonseca_chebyshev_covers_the_front():
+    p = get_problem("fonseca")
+    front = p.true_front(4001)
+    r = sweep(p, alphas="log:1e-2:1e2:41", seeds=2, method="chebyshev", steps=3000)
+    ok = r.converged & ~r.diverged
+    assert ok.mean() >= 0.4
+    cov = coverage(r.objectives[ok], front, radius=0.05)
+    assert cov >= 0.9, cov
+    # and unlike the weighted sum it lands in the concave core
+    lo, hi = _core_bounds(front)
+    L = r.objectives[ok]
+    assert ((L[:, 0] > lo) & (L[:, 0] < hi)).sum() >= 10
+
+
+def test_fonseca_mdmm_lands_on_the_analytic_front():
+    p = get_problem("fonseca")
+    eps = np.linspace(0.02, 0.97, 15)
+    r = sweep(p, epsilons=eps, seeds=2, method="mdmm", steps=2000)
+    ok = r.converged & ~r.diverged
+    assert ok.mean() >= 0.8
+    L0, L1 = r.objectives[ok].T
+    # the front point with L1 = eps: (s + 1)^2 = -log(1 - eps), L0 = 1 - exp(-(s - 1)^2)
+    s = np.sqrt(-np.log1p(-L1)) - 1
+    np.testing.assert_allclose(L0, -np.expm1(-((s - 1) ** 2)), atol=1e-3)
+    np.testing.assert_allclose(L1, r.epsilon[ok], atol=1e-3)
+    lo, hi = _core_bounds(p.true_front(2001))
+    assert ((L0 > lo) & (L0 < hi)).sum() >= 10, "MDMM reaches the concave core"
+
+
+def test_dent_linear_never_lands_in_the_dent():
+    p = get_problem("dent")
+    front = p.true_front(4001)
+    r = sweep(p, alphas="log:1e-1:1e1:41", seeds=8, steps=2000)
+    ok = r.converged & ~r.diverged
+    assert ok.mean() >= 0.9
+    L = r.objectives[ok]
+    lo, hi = _core_bounds(front)
+    assert not ((L[:, 0] >= lo) & (L[:, 0] <= hi)).any()
+    d = np.sqrt(((L[:, None, :] - front[None]) ** 2).sum(-1)).min(1)
+    assert d.max() < 5e-3, "converged runs are on the analytic front"
+    # both convex pieces are reached
+    assert (L[:, 0] < lo).any() and (L[:, 0] > hi).any()
+
+
+def test_hadamard_lasso_seed_decides_the_branch_ridge_does_not_collapse():
+    lasso = sweep("hadamard_lasso", alphas="lin:0.05:0.35:7", seeds=16, steps=3000)
+    ok = lasso.converged & ~lasso.diverged
+    assert ok.mean() >= 0.8
+    w = np.abs(lasso.params)
+    zero = ok & (w.max(axis=1) < 1e-2)
+    nonzero = ok & (w.min(axis=1) > 0.1)
+    split = [a for a in np.unique(lasso.alpha) if (zero & (lasso.alpha == a)).any()
+             and (nonzero & (lasso.alpha == a)).any()]
+    assert split, "at some alpha, seeds land on different branches"
+    # the nonzero branch is on the analytic front (w1 = w2 = u): L0 = (1 - (L1/2)^2)^2 / 2
+    L0, L1 = lasso.objectives[nonzero].T
+    np.testing.assert_allclose(L0, 0.5 * (1 - (L1 / 2) ** 2) ** 2, atol=1e-4)
+    np.testing.assert_allclose(lasso.params[nonzero, 0], lasso.params[nonzero, 1], atol=5e-3)  # flat direction
+    # ridge control: for alpha < 1/2, w = 0 is a saddle; every converged seed stays nonzero
+    ridge = sweep("hadamard_ridge", alphas="lin:0.05:0.35:7", seeds=16, steps=3000)
+    okr = ridge.converged & ~ridge.diverged
+    assert okr.mean() >= 0.8
+    assert (np.abs(ridge.params[okr]).min(axis=1) > 0.1).all()
+
+
+# --------------------------------------------------------------------------- API
+def test_result_layout_and_plan_order():
+    r = sweep("convex", alphas=[0.5, 2.0], seeds=[3, 7], steps=50)
+    assert isinstance(r, SweepResult) and len(r) == 4
+    assert r.alpha.tolist() == [0.5, 0.5, 2.0, 2.0] and r.seed.tolist() == [3, 7, 3, 7]
+    assert r.method.tolist() == ["linear"] * 4 and np.isnan(r.epsilon).all()
+    assert r.objectives.shape == (4, 2) and r.params.shape == (4, 2)
+    for name in ("converged", "diverged", "grad_norm", "loss", "avg_grad_norm"):
+        assert getattr(r, name).shape == (4,)
+    # same seed, same start: the alpha decides the end point, not the batch
+    mixed = sweep("convex", alphas=[0.5, 2.0], epsilons=[1.0], seeds=2, method=["linear", "mdmm"], steps=50)
+    assert mixed.method.tolist() == ["linear"] * 4 + ["mdmm"] * 2
+    assert np.isnan(mixed.alpha[4:]).all() and mixed.epsilon[4:].tolist() == [1.0, 1.0]
+    assert np.isnan(mixed.multipliers[:4]).all() and np.isfinite(mixed.multipliers[4:]).all()
+    with pytest.raises(dataclass_error()):
+        r.steps = 3
+
+
+def dataclass_error():
+    import dataclasses
+
+    return dataclasses.FrozenInstanceError
+
+
+def test_chunking_does_not_change_results():
+    kw = dict(alphas="log:0.1:10:5", seeds=3, steps=200)
+    a = sweep("fonseca", chunk_size=4, problem_options={"n_var": 3}, **kw)
+    b = sweep("fonseca", chunk_size=4096, problem_options={"n_var": 3}, **kw)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-12, atol=1e-14)
+    assert np.array_equal(a.converged, b.converged)
+
+
+def test_user_problem_works_unchanged():
+    def objectives(x):
+        return torch.stack([((x - 1) ** 2).sum(1), ((x + 1) ** 2).sum(1)], dim=1)
+
+    mine = Problem(name="mine", n_var=2, n_obj=2, objectives=objectives, bounds=(-2, 2))
+    r = paretolab.sweep(mine, alphas=[1.0], seeds=2, steps=1500)
+    assert r.problem == "mine" and r.converged.all()
+    np.testing.assert_allclose(r.params, 0.0, atol=1e-4)  # alpha = 1: halfway between the centres
+    cheb = sweep(mine, alphas=[1.0], seeds=1, method="chebyshev", steps=1500)  # ideal: zeros
+    np.testing.assert_allclose(cheb.objectives[0, 0], cheb.objectives[0, 1], atol=1e-3)
+
+
+def test_progress_and_snapshots():
+    calls = []
+    r = sweep("convex", alphas=[1.0, 2.0], seeds=2, steps=300, snapshot_every=100,
+              progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (4 * 300, 4 * 300)
+    assert all(t == 1200 for _, t in calls) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert r.snapshot_steps.tolist() == [0, 100, 200, 300]
+    assert r.snapshot_objectives.shape == (4, 4, 2)
+    np.testing.assert_allclose(r.snapshot_objectives[-1], r.objectives)
+
+
+def test_csv_and_json(tmp_path):
+    r = sweep("fonseca", alphas=[0.5, 2.0], seeds=2, steps=100, problem_options={"n_var": 2})
+    path = tmp_path / "runs.csv"
+    r.to_csv(path)
+    with open(path) as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 4
+    assert {"method", "alpha", "epsilon", "seed", "L0", "L1", "converged", "diverged", "x0", "x1"} <= set(rows[0])
+    assert float(rows[2]["alpha"]) == 2.0 and rows[2]["epsilon"] == ""
+    np.testing.assert_allclose([float(row["L1"]) for row in rows], r.objectives[:, 1])
+    with pytest.raises(FileExistsError, match="exists"):
+        r.to_csv(path)
+    r.to_csv(path, overwrite=True)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["problem"] == "fonseca" and len(d["alpha"]) == 4 and d["epsilon"] == [None] * 4
+
+
+def test_parse_alphas_specs():
+    np.testing.assert_allclose(parse_alphas("log:1e-2:1e2:5"), [0.01, 0.1, 1, 10, 100])
+    np.testing.assert_allclose(parse_alphas("lin:0:5:11"), np.linspace(0, 5, 11))
+    np.testing.assert_allclose(parse_alphas("1,2,5"), [1, 2, 5])
+    np.testing.assert_allclose(parse_alphas("3"), [3])
+    u = parse_alphas("rand:0:5:50")
+    assert u.shape == (50,) and (u >= 0).all() and (u <= 5).all() and (np.diff(u) >= 0).all()
+    assert np.array_equal(u, parse_alphas("rand:0:5:50")), "random draws are seeded"
+    assert not np.array_equal(u, parse_alphas("rand:0:5:50", seed=1))
+    g = parse_alphas("rand-log:1e-2:1e2:200")
+    assert (g >= 1e-2).all() and (g <= 1e2).all()
+    assert (g < 1).mean() == pytest.approx(0.5, abs=0.12), "log-uniform: half below the geometric middle"
+    for bad in ("log:0:1:3", "lin:0:1", "cubic:0:1:3", "lin:0:1:x", "a,b", "lin:2:1:3", "lin:0:1:0"):
+        with pytest.raises(ValueError, match="^alphas: "):
+            parse_alphas(bad)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(problem="fonsecca", alphas=[1.0]), r"problem: expected one of the registered names \[.*'fonseca'.*got 'fonsecca'"),
+        (dict(problem="convex", alphas=[1.0], method="ridge"), r"method: expected one of \('linear', 'chebyshev', 'mdmm'\), got 'ridge'"),
+        (dict(problem="convex", alphas=[1.0, -0.5]), r"alphas: expected finite values >= 0 .* got \[-0.5\]"),
+        (dict(problem="convex", alphas=[1.0], steps=0), r"steps: expected an integer > 0, got 0"),
+        (dict(problem="convex", alphas=[]), r"alphas: expected at least one value, got an empty grid"),
+        (dict(problem="convex", alphas=None), r"alphas: method 'linear' sweeps alpha"),
+        (dict(problem="convex", method="mdmm"), r"epsilons: method 'mdmm' sweeps eps"),
+        (dict(problem="convex", alphas=[1.0], seeds=0), r"seeds: expected a number of seeds >= 1"),
+        (dict(problem="convex", alphas=[1.0], lr=0), r"lr: expected a number > 0"),
+        (dict(problem="convex", alphas="log:-1:1:3"), r"alphas: a 'log' grid needs lo > 0"),
+    ],
+)
+def test_clear_errors(kwargs, message):
+    problem = kwargs.pop("problem")
+    with pytest.raises(ValueError, match=message):
+        sweep(problem, **kwargs)
