@@ -15,7 +15,7 @@ import numpy as np
 
 from paretolab import front as F
 
-__all__ = ["Report", "compare", "project_onto_front"]
+__all__ = ["Analysis", "Report", "analyze", "compare", "project_onto_front"]
 
 
 def project_onto_front(points, front, /) -> tuple[np.ndarray, np.ndarray]:
@@ -256,7 +256,7 @@ def _outcomes(f, fu, objectives, alpha, methods, ok, diverged, distance, positio
     linear = methods == "linear"
     out[linear & ~ok] = "unconverged"
     out[linear & diverged] = "diverged"
-    runs = np.flatnonzero(linear & ok)
+    runs = np.flatnonzero(linear & ok & np.isfinite(alpha))
     if runs.size == 0:
         return out
     arc = _arc(fu)
@@ -353,3 +353,116 @@ def _verdict(f, regions, jumps, disagreements, outcome, ok) -> str:
     if disagreements:
         text += "; the seed decides the outcome at some alphas"
     return text
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a set of loss values says on its own: its front, what a weighted sum reaches there,
+    and, when the runs carry their alpha and seed, the jumps and seed disagreements."""
+
+    names: tuple[str, ...]
+    n_points: int
+    dropped: int
+    front: np.ndarray
+    supported: np.ndarray
+    regions: tuple[dict, ...]
+    critical_alphas: tuple[float, ...]
+    balanced: tuple[float, ...]
+    runs: Report | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "names": list(self.names),
+            "n_points": self.n_points,
+            "dropped": self.dropped,
+            "front": self.front.tolist(),
+            "supported": self.supported.tolist(),
+            "regions": list(self.regions),
+            "critical_alphas": list(self.critical_alphas),
+            "balanced": list(self.balanced),
+            "runs": self.runs.to_dict() if self.runs is not None else None,
+        }
+
+    def __str__(self) -> str:
+        names = ", ".join(self.names)
+        lines = [
+            f"{self.n_points} runs ({names}), {self.dropped} dropped for non-finite values; "
+            f"front of {len(self.front)} points, {int(self.supported.sum())} supported",
+            "  balanced point: " + ", ".join(f"{n}={v:.4g}" for n, v in zip(self.names, self.balanced)),
+        ]
+        for r in self.regions:
+            lines.append(
+                f"  concave region {self.names[0]} in [{r['left'][0]:.4g}, {r['right'][0]:.4g}] "
+                f"({r['share']:.0%} of the front, depth {r['depth']:.3f}): a weighted sum jumps at "
+                f"alpha* = {r['alpha']:.4g}"
+            )
+        if self.runs is not None:
+            for j in self.runs.jumps[:5]:
+                lines.append(f"  seed {j['seed']}: jumps between alpha {j['alpha_low']:.4g} and {j['alpha_high']:.4g}")
+            if self.runs.seed_disagreements:
+                lines.append("  seeds disagree at alpha = " + ", ".join(
+                    f"{d['alpha']:.4g}" for d in self.runs.seed_disagreements))
+        if len(self.front) and self.front.shape[1] != 2:
+            verdict = "more than 2 objectives: see the supported points; regions need 2 objectives"
+        elif not self.regions:
+            verdict = "no concave region in these runs' front: every trade-off found is reachable by a weighted sum"
+        else:
+            verdict = (f"{len(self.regions)} concave region(s): no alpha reaches them; the weighted sum jumps at "
+                       + ", ".join(f"{r['alpha']:.4g}" for r in self.regions))
+        lines.append(f"VERDICT: {verdict}")
+        return "\n".join(lines)
+
+
+def analyze(points, /, *, names=None, alpha=None, seed=None, dropped: int = 0,
+            tol: float = F.DEFAULT_TOL) -> Analysis:
+    """The empirical front of a set of loss values, with the regions no weighted sum reaches.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, m)
+        One row per run (objectives minimised).
+    alpha, seed : array_like, shape (n,), optional
+        The weighted-sum alpha and seed of each run; with them the analysis also reports jumps
+        between neighbouring alphas and alphas where seeds disagree.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, np.pi / 2, 50)
+    >>> a = analyze(np.c_[np.sin(t), np.cos(t)], names=("loss", "penalty"))
+    >>> len(a.regions), round(a.regions[0]["alpha"], 6)
+    (1, 1.0)
+    """
+    pts = F.as_points(points)
+    names = tuple(names) if names is not None else tuple(f"L{j}" for j in range(pts.shape[1]))
+    front = F.pareto_front(pts)
+    supported = F.is_supported(front, tol=tol)
+    two_d = pts.shape[1] == 2
+    regions = tuple(r.to_dict() for r in F.concave_regions(front, tol=tol)) if two_d else ()
+    crit = tuple(float(a) for a in F.critical_alphas(front, tol=tol)) if two_d else ()
+    balanced = tuple(float(v) for v in front[F.balanced_point(front)]) if len(front) else ()
+    runs = None
+    if alpha is not None and two_d and len(front):
+        n = len(pts)
+        result = _RunsAsSweep(
+            objectives=pts,
+            alpha=np.asarray(alpha, dtype=float),
+            seed=np.zeros(n, dtype=int) if seed is None else np.asarray(seed),
+            method=np.full(n, "linear"),
+            converged=np.ones(n, dtype=bool),
+            diverged=np.zeros(n, dtype=bool),
+        )
+        runs = compare(result, front, tol=tol)
+    return Analysis(names, len(pts), int(dropped), front, supported, regions, crit, balanced, runs)
+
+
+@dataclass(frozen=True)
+class _RunsAsSweep:
+    """The few fields of a sweep result that :func:`compare` reads."""
+
+    objectives: np.ndarray
+    alpha: np.ndarray
+    seed: np.ndarray
+    method: np.ndarray
+    converged: np.ndarray
+    diverged: np.ndarray
+    problem: str = "runs"

@@ -1,0 +1,126 @@
+"""Reading a table of losses from a user's own runs (CSV) into arrays, with clear errors."""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["RunsTable", "read_runs_csv"]
+
+_META = ("alpha", "seed", "epsilon", "method", "converged", "diverged", "error", "status")
+
+
+@dataclass(frozen=True)
+class RunsTable:
+    """Objective values of a user's runs, with optional alpha and seed columns.
+
+    ``objectives`` ``(n, m)`` holds only finite rows; ``dropped`` counts the rows left out for
+    a non-finite or empty objective, ``lines`` gives the file line of every kept row.
+    """
+
+    names: tuple[str, ...]
+    objectives: np.ndarray
+    alpha: np.ndarray | None
+    seed: np.ndarray | None
+    lines: np.ndarray
+    dropped: int
+
+
+def _number(text: str, path: str, line: int, column: str) -> float:
+    text = text.strip()
+    if text == "" or text.lower() in ("nan", "inf", "-inf", "+inf", "none", "null"):
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(
+            f"{path}: line {line}, column {column!r}: expected a number, got {text!r}"
+        ) from None
+
+
+def read_runs_csv(path, columns=None) -> RunsTable:
+    """Read objective columns (and ``alpha``/``seed`` when present) from a CSV with a header.
+
+    Parameters
+    ----------
+    path : str or path-like
+    columns : sequence of str or int, optional
+        Objective columns by header name or 0-based index. Default: the columns named
+        ``L0, L1, ...`` if present, else every column except alpha, seed, epsilon, method,
+        converged, diverged.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "runs.csv"
+    >>> _ = p.write_text("alpha,seed,L0,L1\\n0.1,0,0.0,1.0\\n1,0,nan,0.5\\n10,0,1.0,0.0\\n")
+    >>> t = read_runs_csv(p)
+    >>> t.names, t.objectives.tolist(), t.alpha.tolist(), t.dropped
+    (('L0', 'L1'), [[0.0, 1.0], [1.0, 0.0]], [0.1, 10.0], 1)
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"path: expected an existing CSV file, got {path!r} (not found)")
+    with open(path, newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise ValueError(f"{path}: expected a header line, got an empty file") from None
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    chosen = _choose(header, columns, path)
+    if len(chosen) < 2:
+        raise ValueError(
+            f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
+            f"(columns present: {header})"
+        )
+    lower = [h.lower() for h in header]
+    alpha_col = lower.index("alpha") if "alpha" in lower else None
+    seed_col = lower.index("seed") if "seed" in lower else None
+    values, alphas, seeds, lines = [], [], [], []
+    for line, row in rows:
+        if len(row) != len(header):
+            raise ValueError(f"{path}: line {line}: expected {len(header)} fields like the header, got {len(row)}")
+        values.append([_number(row[i], path, line, header[i]) for i in chosen])
+        if alpha_col is not None:
+            alphas.append(_number(row[alpha_col], path, line, header[alpha_col]))
+        if seed_col is not None:
+            seeds.append(_number(row[seed_col], path, line, header[seed_col]))
+        lines.append(line)
+    obj = np.array(values, dtype=float).reshape(len(values), len(chosen))
+    keep = np.isfinite(obj).all(axis=1)
+    return RunsTable(
+        names=tuple(header[i] for i in chosen),
+        objectives=obj[keep],
+        alpha=np.array(alphas)[keep] if alpha_col is not None else None,
+        seed=np.array(seeds)[keep] if seed_col is not None else None,
+        lines=np.array(lines, dtype=int)[keep],
+        dropped=int((~keep).sum()),
+    )
+
+
+def _choose(header: list[str], columns, path: str) -> list[int]:
+    if columns is None:
+        named = [f"L{j}" for j in range(len(header))]
+        chosen = [header.index(n) for n in named if n in header]
+        if len(chosen) >= 2:
+            return chosen
+        return [i for i, h in enumerate(header) if h.lower() not in _META]
+    if isinstance(columns, str):
+        columns = [c.strip() for c in columns.split(",") if c.strip()]
+    chosen = []
+    for c in columns:
+        if isinstance(c, (int, np.integer)) or (isinstance(c, str) and c.isdigit() and c not in header):
+            i = int(c)
+            if not 0 <= i < len(header):
+                raise ValueError(f"columns: index {i} is out of range; {path} has {len(header)} columns: {header}")
+            chosen.append(i)
+        elif c in header:
+            chosen.append(header.index(c))
+        else:
+            raise ValueError(f"columns: {c!r} is not a column of {path}; columns present: {header}")
+    return chosen

@@ -1,0 +1,80 @@
+"""Reading users' run tables, and analysing a set of loss values on its own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from paretolab.compare import analyze
+from paretolab.runs import read_runs_csv
+
+
+def write(tmp_path, text, name="runs.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_reads_named_columns_and_drops_non_finite_rows(tmp_path):
+    path = write(tmp_path, "alpha,seed,L0,L1,extra\n0.1,0,0,1,x\n1,1,,0.5,y\n10,0,1,0,z\n2,1,inf,3,w\n")
+    t = read_runs_csv(path)
+    assert t.names == ("L0", "L1") and t.dropped == 2
+    assert t.objectives.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert t.alpha.tolist() == [0.1, 10.0] and t.seed.tolist() == [0.0, 0.0]
+    assert t.lines.tolist() == [2, 4]
+
+
+def test_columns_by_name_and_index(tmp_path):
+    path = write(tmp_path, "loss,penalty,acc\n1,2,3\n2,1,4\n")
+    assert read_runs_csv(path, "penalty,loss").objectives.tolist() == [[2, 1], [1, 2]]
+    assert read_runs_csv(path, [0, 2]).objectives.tolist() == [[1, 3], [2, 4]]
+    assert read_runs_csv(path).names == ("loss", "penalty", "acc")
+
+
+@pytest.mark.parametrize(
+    "text, columns, match",
+    [
+        ("a,b\n1,2\n3,oops\n", None, r"line 3, column 'b': expected a number, got 'oops'"),
+        ("a,b\n1,2\n3\n", None, r"line 3: expected 2 fields"),
+        ("a,b\n1,2\n", "a,c", r"'c' is not a column .* columns present: \['a', 'b'\]"),
+        ("a,b\n1,2\n", "0,5", r"index 5 is out of range"),
+        ("a,alpha\n1,2\n", None, r"at least 2 objective columns"),
+        ("", None, "empty file"),
+    ],
+)
+def test_broken_files_say_where(tmp_path, text, columns, match):
+    with pytest.raises(ValueError, match=match):
+        read_runs_csv(write(tmp_path, text), columns)
+
+
+def test_missing_file():
+    with pytest.raises(ValueError, match="not found"):
+        read_runs_csv("/nonexistent/runs.csv")
+
+
+def test_analyze_concave_runs_with_alpha_and_seed():
+    t = np.linspace(0, np.pi / 2, 41)
+    arc = np.c_[np.sin(t), np.cos(t)]  # concave front: alpha* = 1
+    # runs: below alpha* = 1 both seeds land at the L0 end, above it at the L1 end, except seed 1
+    # at alpha 1.5 which stays behind
+    alpha = np.array([0.1, 0.1, 0.5, 0.5, 1.5, 1.5, 3.0, 3.0])
+    seed = np.array([0, 1, 0, 1, 0, 1, 0, 1])
+    pts = np.array([arc[0], arc[0], arc[0], arc[0], arc[-1], arc[0], arc[-1], arc[-1]])
+    pts = np.r_[pts, arc[1:-1]]  # runs without an alpha (e.g. another method) fill the front
+    alpha = np.r_[alpha, np.full(len(arc) - 2, np.nan)]
+    seed = np.r_[seed, np.zeros(len(arc) - 2, dtype=int)]
+    a = analyze(pts, alpha=alpha, seed=seed)
+    assert len(a.front) == len(arc) and a.supported.sum() == 2
+    (region,) = a.regions
+    assert region["alpha"] == pytest.approx(1.0, rel=1e-9)
+    assert [(j["seed"], j["alpha_low"], j["alpha_high"]) for j in a.runs.jumps] == [(0, 0.5, 1.5), (1, 1.5, 3.0)]
+    assert [d["alpha"] for d in a.runs.seed_disagreements] == [1.5]
+    assert str(a).splitlines()[-1].startswith("VERDICT: 1 concave region")
+
+
+def test_analyze_convex_and_three_objectives():
+    t = np.linspace(0, np.pi / 2, 30)
+    a = analyze(np.c_[1 - np.cos(t), 1 - np.sin(t)])
+    assert a.regions == () and a.supported.all() and "no concave region" in str(a)
+    b = analyze(np.random.default_rng(0).random((40, 3)))
+    assert b.regions == () and "more than 2 objectives" in str(b)
