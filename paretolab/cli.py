@@ -26,8 +26,9 @@ def _demo_fronts() -> dict[str, tuple[str, np.ndarray]]:
     }
 
 
-def demo(out=sys.stdout) -> int:
+def demo(out=None) -> int:
     """Print what a weighted sum reaches on a convex, a concave and a mixed front."""
+    out = sys.stdout if out is None else out
     for name, (what, points) in _demo_fronts().items():
         front = F.pareto_front(points)
         supported = F.is_supported(front)
