@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["ReferenceFront", "merge_fronts", "reference_front"]
 
+_INVALID = np.finfo(float).max  # objective value given to rows whose objectives are not finite
+
 
 @dataclass(frozen=True)
 class ReferenceFront:
@@ -72,18 +74,18 @@ def _pymoo_problem(problem: Problem):
     lo, hi = problem.box()
 
     class Batched(PymooProblem):
-        """The whole population in one torch call. A row with a non-finite objective is made
-        infeasible (one inequality constraint), so NSGA-II ranks it below every valid row."""
+        """The whole population in one torch call. A row with a non-finite objective gets the
+        largest float in every objective: every valid row dominates it, and it is recognised
+        (and kept out of the archive) by that value."""
 
         def __init__(self):
-            super().__init__(n_var=problem.n_var, n_obj=problem.n_obj, n_ieq_constr=1, xl=lo, xu=hi)
+            super().__init__(n_var=problem.n_var, n_obj=problem.n_obj, xl=lo, xu=hi)
 
         def _evaluate(self, x, out, *args, **kwargs):
             with torch.no_grad():
                 f = problem.evaluate(torch.as_tensor(x, dtype=torch.float64)).numpy()
-            valid = np.isfinite(f).all(axis=1)
-            out["F"] = np.where(valid[:, None], f, 0.0)
-            out["G"] = np.where(valid, -1.0, 1.0)[:, None]
+            valid = np.isfinite(f).all(axis=1, keepdims=True)
+            out["F"] = np.where(valid, f, _INVALID)
 
     return Batched()
 
@@ -156,7 +158,7 @@ def reference_front(
             algorithm.tell(infills=offspring)
             generations += 1
             bar.update(1)
-            valid = offspring.get("G")[:, 0] <= 0
+            valid = (offspring.get("F") != _INVALID).all(axis=1)
             archive_f, archive_x = _update_archive(
                 archive_f, archive_x, offspring.get("F")[valid], offspring.get("X")[valid],
                 limit=20 * int(pop_size),
