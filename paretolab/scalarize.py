@@ -212,6 +212,9 @@ def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment:
     v = torch.as_tensor(values, dtype=dtype)
     scale = 1 + v if v.ndim == 1 and n_obj == 2 else v.reshape(-1, n_obj).sum(1) if v.ndim else 1 + v
     if method == "linear":
+        if n_obj == 2 and v.ndim == 1:
+            # fast path for the training loop: no per-step validation (shapes checked in train)
+            return Scalarizer(method, v, lambda f, a, lam: f[:, 0] + a * f[:, 1], scale=scale)
         return Scalarizer(method, v, lambda f, a, lam: linear(f, a), scale=scale)
     if method == "chebyshev":
         return Scalarizer(method, v, lambda f, a, lam: chebyshev(f, a, ideal=ideal, augment=augment),

@@ -44,10 +44,36 @@ import torch
 from paretolab.problems import Problem
 from paretolab.scalarize import Scalarizer
 
-__all__ = ["OPTIMIZERS", "TrainResult", "train"]
+__all__ = ["COMPILE_MIN_RUN_STEPS", "OPTIMIZERS", "TrainResult", "train"]
 
 log = logging.getLogger(__name__)
 OPTIMIZERS = ("adam", "sgd")
+COMPILE_MIN_RUN_STEPS = 200_000_000
+"""``compile="auto"`` compiles float32 training of at least this many runs x steps."""
+_COMPILED: dict = {}
+
+
+def _want_compile(option, dtype, B: int, steps: int) -> bool:
+    if option == "auto":
+        return dtype == torch.float32 and B * steps >= COMPILE_MIN_RUN_STEPS
+    if not isinstance(option, bool):
+        raise ValueError(f"compile: expected True, False or 'auto', got {option!r}")
+    return option
+
+
+def _compiled_forward(objectives_fn, scal_fn, n: int, k: int):
+    key = (objectives_fn, scal_fn, n, k)
+    if key not in _COMPILED:
+
+        def forward(w, values):
+            x = w[:, :n] if k else w
+            f = objectives_fn(x)
+            return f, scal_fn(f, values, w[:, n:] if k else None)
+
+        if len(_COMPILED) > 32:
+            _COMPILED.clear()
+        _COMPILED[key] = torch.compile(forward, dynamic=False)
+    return _COMPILED[key]
 
 
 @dataclass(frozen=True)
@@ -126,6 +152,7 @@ def train(
     anneal: float = 0.25,
     radius: float = 1e-3,
     fused_adam: bool = True,
+    compile: bool | str = "auto",
     check_every: int = 10,
     snapshot_every: int | None = None,
     threads: int | None = 1,
@@ -156,6 +183,12 @@ def train(
         ``lr`` to ``lr / 1000``; 0 keeps it constant. It lets runs settle at kinks.
     fused_adam : bool
         Use torch's fused CPU Adam kernel when this torch has it (same update, fewer passes).
+    compile : bool or "auto"
+        ``torch.compile`` the forward pass (objectives + scalarisation). ``"auto"`` compiles
+        only float32 sweeps of at least ``COMPILE_MIN_RUN_STEPS`` run-steps: on this project's
+        2-core CPU box the compile costs ~3 s and then saves ~30 ns per run-step in float32,
+        while in float64 the compiled kernels were slower than eager ones. Compiled functions
+        are cached per (objectives, scalarisation) pair.
     radius : float
         Sampling radius of the nonsmooth stationarity test (see the module notes); 0 turns
         that test off.
@@ -238,8 +271,17 @@ def train(
                 g[:, n:].neg_()  # ascent on the multipliers
             return f, loss, g
 
+        use_compile = _want_compile(compile, dtype, B, steps)
+        compiled = _compiled_forward(objectives_fn, scalarizer.fn, n, k) if use_compile else None
+
         def loss_and_grad():
-            return loss_and_grad_at(z)
+            if compiled is None:
+                return loss_and_grad_at(z)
+            f, loss = compiled(z, values)
+            (g,) = torch.autograd.grad(loss.sum(), z)
+            if k:
+                g[:, n:].neg_()
+            return f, loss, g
 
         # torch's fused CPU Adam kernel (one pass instead of six) when available; it computes
         # the same update as the hand-rolled one below, elementwise.
@@ -254,6 +296,8 @@ def train(
             except (RuntimeError, TypeError, NotImplementedError):
                 fused = None
         anneal_from = steps - int(round(anneal * steps))
+        # the moving average only matters at the end: older terms weigh < exp(-10)
+        ema_from = steps - 5 * window
         for t in range(1, steps + 1):
             if t > anneal_from:
                 frac = (t - anneal_from) / max(1, steps - anneal_from)
@@ -283,7 +327,8 @@ def train(
                     last_good.copy_(z)
                 if active is not None:
                     g = torch.nan_to_num(g, nan=0.0, posinf=0.0, neginf=0.0).mul_(active)
-                gbar.lerp_(g, decay)
+                if t > ema_from:
+                    gbar.lerp_(g, decay)
                 if fused is not None:
                     fused_step += 1
                     fused([z.detach()], [g], [state1], [state2], [], [fused_step], amsgrad=False,

@@ -139,3 +139,16 @@ def test_argument_errors():
         train(p, torch.zeros(2, 3), s)
     with pytest.raises(ValueError, match="scalarizer: expected settings for 2 runs, got 3"):
         train(p, x0, make_scalarizer("linear", [1.0, 1.0, 1.0]))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # raised inside torch._inductor
+def test_compiled_forward_matches_eager():
+    # torch.compile is only used for big float32 sweeps ("auto") or on request
+    p = get_problem("fonseca", n_var=3)
+    x0 = _runs(p, range(4)).float()
+    s = make_scalarizer("linear", [0.1, 0.5, 2.0, 9.0], dtype=torch.float32)
+    eager = train(p, x0, s, steps=300, compile=False)
+    compiled = train(p, x0, s, steps=300, compile=True)
+    np.testing.assert_allclose(compiled.objectives, eager.objectives, atol=1e-5)
+    with pytest.raises(ValueError, match="compile: expected True, False or 'auto'"):
+        train(p, x0, s, steps=10, compile="yes")
