@@ -140,7 +140,9 @@ def _seeds(seeds) -> np.ndarray:
 class SweepResult:
     """One row per run (``K`` runs); numpy arrays, first axis = run.
 
-    ``alpha`` is NaN for MDMM runs and ``epsilon`` is NaN for the others. ``converged``
+    ``alpha`` is NaN for MDMM runs and ``epsilon`` is NaN for the others; ``weights`` holds each
+    run's weight vector (``(1, alpha)`` for two objectives, the given weights for more, NaN for
+    MDMM) and ``alpha`` is NaN for problems with more than two objectives. ``converged``
     is the trainer's stationarity test; only converged, non-diverged runs are evidence
     (:meth:`reached`).
     """
@@ -160,6 +162,7 @@ class SweepResult:
     multipliers: np.ndarray  # (K, m - 1), NaN except for MDMM
     steps: int
     lr: float
+    weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (K, m)
     snapshot_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     snapshot_objectives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
 
@@ -182,6 +185,9 @@ class SweepResult:
             cols[f"L{j}"] = self.objectives[:, j]
         cols.update(loss=self.loss, grad_norm=self.grad_norm, avg_grad_norm=self.avg_grad_norm,
                     converged=self.converged, diverged=self.diverged)
+        if self.weights.shape[1] > 2:
+            for j in range(self.weights.shape[1]):
+                cols[f"w{j}"] = self.weights[:, j]
         for j in range(self.multipliers.shape[1]):
             cols[f"lambda{j + 1}"] = self.multipliers[:, j]
         for j in range(self.params.shape[1]):
@@ -235,6 +241,7 @@ def sweep(
     seeds=8,
     method: str | Sequence[str] = "linear",
     epsilons=None,
+    weights=None,
     steps: int = 2000,
     lr: float = 1e-2,
     optimizer: str = "adam",
@@ -268,6 +275,9 @@ def sweep(
     epsilons : array_like or str
         Constraint levels for ``"mdmm"`` (minimise L0 subject to L1 = eps, or <= eps with
         ``constraint="le"``).
+    weights : array_like, shape (W, m)
+        For problems with ``m > 2`` objectives instead of ``alphas``: one weight vector per
+        row (e.g. on the simplex), for ``"linear"`` and ``"chebyshev"``.
     steps, lr, optimizer, gtol, window, snapshot_every, threads
         Passed to :func:`paretolab.train.train`.
     ideal, augment
@@ -322,8 +332,27 @@ def sweep(
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size: expected an integer >= 1, got {chunk_size!r}")
     seed_list = _seeds(seeds)
+    m_obj = prob.n_obj
     values = {}
+    if m_obj > 2:
+        if "mdmm" in methods:
+            raise ValueError(f"method: 'mdmm' sweeps support 2 objectives, problem {prob.name!r} has {m_obj}; "
+                             "use 'linear' or 'chebyshev' with weights=...")
+        if weights is None or alphas is not None:
+            raise ValueError(f"weights: problem {prob.name!r} has {m_obj} objectives; pass weights=... of "
+                             f"shape (W, {m_obj}) instead of alphas (alpha is the weight of L1 for 2 objectives)")
+        w = np.array(weights, dtype=float)
+        if w.ndim != 2 or w.shape[1] != m_obj or w.shape[0] == 0:
+            raise ValueError(f"weights: expected shape (W, {m_obj}) with W >= 1, got {w.shape}")
+        if not np.isfinite(w).all() or (w < 0).any() or (w.sum(1) <= 0).any():
+            raise ValueError("weights: expected finite values >= 0 with a positive sum in every row")
+        for m in dict.fromkeys(methods):
+            values[m] = w
+    elif weights is not None:
+        raise ValueError("weights: for 2 objectives pass alphas (L = L0 + alpha*L1) instead")
     for m in dict.fromkeys(methods):
+        if m_obj > 2:
+            continue
         if m == "mdmm":
             if epsilons is None:
                 raise ValueError("epsilons: method 'mdmm' sweeps eps (min L0 s.t. L1 = eps); pass epsilons=...")
@@ -341,13 +370,13 @@ def sweep(
     rows_method, rows_value, rows_seed = [], [], []
     for m in dict.fromkeys(methods):
         v = values[m]
-        rows_method += [m] * (v.size * seed_list.size)
-        rows_value.append(np.repeat(v, seed_list.size))
-        rows_seed.append(np.tile(seed_list, v.size))
+        rows_method += [m] * (v.shape[0] * seed_list.size)
+        rows_value.append(np.repeat(v, seed_list.size, axis=0))
+        rows_seed.append(np.tile(seed_list, v.shape[0]))
     method_arr = np.asarray(rows_method)
     value_arr = np.concatenate(rows_value)
     seed_arr = np.concatenate(rows_seed)
-    K, n, k = value_arr.size, prob.n_var, prob.n_obj - 1
+    K, n, k = value_arr.shape[0], prob.n_var, prob.n_obj - 1
     starts = {int(s): prob.sample(1, seed=int(s), dtype=dtype)[0] for s in np.unique(seed_arr)}
     x0_all = torch.stack([starts[int(s)] for s in seed_arr]) if K else None
 
@@ -397,11 +426,18 @@ def sweep(
     log.info("sweep %s: %d converged, %d diverged of %d runs", prob.name,
              int(out["converged"].sum()), int(out["diverged"].sum()), K)
     is_mdmm = method_arr == "mdmm"
+    if m_obj > 2:
+        weights_arr, alpha_arr, eps_arr = value_arr, np.full(K, np.nan), np.full(K, np.nan)
+    else:
+        alpha_arr = np.where(is_mdmm, np.nan, value_arr)
+        eps_arr = np.where(is_mdmm, value_arr, np.nan)
+        weights_arr = np.c_[np.where(is_mdmm, np.nan, 1.0), alpha_arr]
     return SweepResult(
         problem=prob.name,
         method=method_arr,
-        alpha=np.where(is_mdmm, np.nan, value_arr),
-        epsilon=np.where(is_mdmm, value_arr, np.nan),
+        alpha=alpha_arr,
+        epsilon=eps_arr,
+        weights=weights_arr,
         seed=seed_arr,
         steps=int(steps),
         lr=float(lr),

@@ -231,3 +231,38 @@ def test_clear_errors(kwargs, message):
     problem = kwargs.pop("problem")
     with pytest.raises(ValueError, match=message):
         sweep(problem, **kwargs)
+
+
+def test_three_objectives_with_weights_reach_the_sphere_corners_chebyshev_the_inside():
+    p = get_problem("dtlz2", n_var=4)
+    w = np.array([[1, 0.02, 0.02], [0.02, 1, 0.02], [0.02, 0.02, 1], [1, 1, 1], [1, 2, 3]], dtype=float)
+    lin = sweep(p, weights=w, seeds=2, steps=2000)
+    assert lin.weights.shape == (10, 3) and np.isnan(lin.alpha).all()
+    ok = lin.converged & ~lin.diverged
+    assert ok.mean() >= 0.8
+    L = lin.objectives[ok]
+    np.testing.assert_allclose((L**2).sum(1), 1.0, atol=1e-3)  # on the front (unit sphere)
+    # a weighted sum over a concave sphere only reaches corners: one objective ~ 1, others ~ 0
+    assert (L.max(axis=1) > 0.99).all()
+    cheb = sweep(p, weights=w[3:], seeds=1, method="chebyshev", steps=3000)
+    okc = cheb.converged & ~cheb.diverged
+    assert okc.any()
+    Lc = cheb.objectives[okc]
+    np.testing.assert_allclose((Lc**2).sum(1), 1.0, atol=1e-2)
+    # equal weights: the balanced point f1 = f2 = f3 = 1/sqrt(3)
+    eq = okc & (cheb.weights == 1).all(1)
+    np.testing.assert_allclose(cheb.objectives[eq], 1 / np.sqrt(3), atol=1e-2)
+    with pytest.raises(ValueError, match=r"weights: problem 'dtlz2' has 3 objectives"):
+        sweep(p, alphas=[1.0])
+    with pytest.raises(ValueError, match="method: 'mdmm' sweeps support 2 objectives"):
+        sweep(p, weights=w, method="mdmm", epsilons=[0.5])
+
+
+def test_mlp_sweep_runs_and_trades_off():
+    # a "real" toy network converges slowly: 10k steps (about 3 s here)
+    r = sweep("mlp", alphas=[0.01, 100.0], seeds=3, steps=10000)
+    assert not r.diverged.any() and np.isfinite(r.objectives).all()
+    assert r.converged.mean() >= 0.8
+    low, high = r.objectives[r.alpha == 0.01], r.objectives[r.alpha == 100.0]
+    # alpha small fits task A better, alpha large fits task B better
+    assert np.median(low[:, 0]) < np.median(high[:, 0]) and np.median(low[:, 1]) > np.median(high[:, 1])
