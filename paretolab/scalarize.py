@@ -178,6 +178,14 @@ class Scalarizer:
     kept ``>= multiplier_min``. ``scale`` (``(B,)`` or ``None`` for 1) is the sum of each
     run's weights, ``1 + alpha`` for two objectives: the trainer divides gradient norms by it
     before the stationarity test, so the test does not depend on how large alpha is.
+
+    Examples
+    --------
+    >>> s = make_scalarizer("chebyshev", [1.0, 3.0])
+    >>> s.method, s.n_multipliers, s.scale.tolist()
+    ('chebyshev', 0, [2.0, 4.0])
+    >>> s(torch.tensor([[1.0, 1.0], [1.0, 1.0]], dtype=torch.float64)).tolist()
+    [1.0, 3.0]
     """
 
     method: str

@@ -145,6 +145,17 @@ class SweepResult:
     MDMM) and ``alpha`` is NaN for problems with more than two objectives. ``converged``
     is the trainer's stationarity test; only converged, non-diverged runs are evidence
     (:meth:`reached`).
+
+    Examples
+    --------
+    >>> r = sweep("convex", alphas=[0.5, 2.0], seeds=2, steps=1500)
+    >>> r.reached().round(2)  # analytic: s = (1 - a)/(1 + a), f = ((s - 1)^2, (s + 1)^2)
+    array([[0.44, 1.78],
+           [0.44, 1.78],
+           [1.78, 0.44],
+           [1.78, 0.44]])
+    >>> sorted(r.columns())[:4]
+    ['L0', 'L1', 'alpha', 'avg_grad_norm']
     """
 
     problem: str

@@ -95,6 +95,15 @@ class TrainResult:
     steps : number of optimiser steps taken.
     snapshot_steps : (S,) steps at which snapshots were taken (empty without snapshots).
     snapshot_params : (S, B, n_var); snapshot_objectives : (S, B, n_obj).
+
+    Examples
+    --------
+    >>> from paretolab.problems import get_problem
+    >>> from paretolab.scalarize import make_scalarizer
+    >>> p = get_problem("convex")
+    >>> r = train(p, p.sample(2, seed=0), make_scalarizer("linear", [1.0, 1.0]), steps=20)
+    >>> r.params.shape, r.converged.tolist()  # 20 steps: still descending, not converged
+    ((2, 2), [False, False])
     """
 
     params: np.ndarray
