@@ -165,12 +165,26 @@ def sweep_command(args, out=None, err=None) -> int:
     values = np.where(np.isnan(result.alpha), result.epsilon, result.alpha)
     label = "eps" if args.method == "mdmm" else "alpha"
     m = result.objectives.shape[1]
-    print(f"{label:>10s}  conv/runs  " + "  ".join(f"{'mean L' + str(j):>9s}" for j in range(m)), file=out)
+    outcome = None
+    if args.method == "linear" and m == 2:
+        from paretolab.problems import get_problem
+        from paretolab.sweep import linear_outcomes
+
+        front = get_problem(args.problem, **(options or {})).true_front(2001)
+        if front is not None:
+            outcome = linear_outcomes(result, front)
+            print("global = converged at the weighted-sum optimum of the analytic front; "
+                  "local = converged elsewhere on the front (a local minimum)", file=out)
+    head = f"{label:>10s}  conv/runs  " + ("global  local  " if outcome is not None else "")
+    print(head + "  ".join(f"{'mean L' + str(j):>9s}" for j in range(m)), file=out)
     for v in np.unique(values):
         rows = values == v
         good = rows & ok
         means = result.objectives[good].mean(axis=0) if good.any() else np.full(m, np.nan)
-        print(f"{v:10.4g}  {int(good.sum()):4d}/{int(rows.sum()):<4d}  "
+        counts = ""
+        if outcome is not None:
+            counts = f"{int((rows & (outcome == 'global')).sum()):6d}  {int((rows & (outcome == 'local')).sum()):5d}  "
+        print(f"{v:10.4g}  {int(good.sum()):4d}/{int(rows.sum()):<4d}  " + counts
               + "  ".join(f"{x:9.4f}" for x in means), file=out)
     if args.out:
         print(f"wrote {len(result)} rows to {args.out}", file=out)

@@ -462,11 +462,13 @@ def sweep(
 def linear_outcomes(result: SweepResult, front, *, tol: float = 0.02) -> np.ndarray:
     """Classify each run of a weighted-sum sweep against a (dense) analytic 2-D front.
 
-    ``"global"``: converged within ``tol`` of the global minimiser of ``L0 + alpha * L1`` over
-    the front (a hit). ``"local"``: converged on the front (within ``tol``) but elsewhere: a
+    ``"global"``: converged on the front (within ``tol``) with ``L0 + alpha * L1`` within
+    ``tol`` of its minimum over the front (a hit; both ends count at a tie such as alpha = 1
+    on Fonseca-Fleming). ``"local"``: converged on the front but with a worse weighted sum: a
     local minimum, e.g. on a locally convex cap away from its end. ``"off-front"``: converged
     but farther than ``tol`` from the front. ``"unconverged"`` and ``"diverged"``: not evidence.
-    Distances are in units of the front's extent (objectives scaled to [0, 1]).
+    Distances and weighted-sum gaps are in units of the front's extent (objectives scaled to
+    [0, 1], the gap divided by ``1 + alpha``).
 
     Examples
     --------
@@ -490,10 +492,12 @@ def linear_outcomes(result: SweepResult, front, *, tol: float = 0.02) -> np.ndar
         return out.astype(str)
     pts = (result.objectives[ok] - lo) / span
     d_front = np.sqrt(((pts[:, None, :] - fu[None, :, :]) ** 2).sum(-1)).min(1)
-    alpha = result.alpha[ok]
-    best = fu[weighted_sum_optimum(f, np.nan_to_num(alpha, nan=0.0))]
-    d_best = np.sqrt(((pts - best) ** 2).sum(-1))
-    label = np.where(d_front > tol, "off-front", np.where(d_best <= tol, "global", "local"))
+    alpha = np.nan_to_num(result.alpha[ok], nan=0.0)
+    # weighted sums in scaled units: alpha in scaled units is alpha * span1 / span0
+    a_unit = alpha * span[1] / span[0]
+    best = fu[weighted_sum_optimum(fu, a_unit)]
+    gap = (pts[:, 0] + a_unit * pts[:, 1] - (best[:, 0] + a_unit * best[:, 1])) / (1 + a_unit)
+    label = np.where(d_front > tol, "off-front", np.where(gap <= tol, "global", "local"))
     out[ok] = label
     return out.astype(str)
 
