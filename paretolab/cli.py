@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--problem", required=True, help="registered problem name (see `paretolab problems`)")
     sw.add_argument("--alphas", help="alpha spec for linear/chebyshev, e.g. log:1e-2:1e2:21")
     sw.add_argument("--epsilons", help="eps spec for mdmm (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10")
+    sw.add_argument("--weights", help="for problems with m > 2 objectives: weight vectors, rows "
+                    "separated by ';', e.g. '1,0,0;0,1,0;1,1,1'")
     sw.add_argument("--seeds", type=int, default=8, help="number of seeds per alpha (default 8)")
     sw.add_argument("--method", default="linear", help="linear, chebyshev or mdmm (default linear)")
     sw.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
@@ -131,10 +133,17 @@ def sweep_command(args, out=None, err=None) -> int:
     try:
         if args.out and os.path.exists(args.out) and not args.force:
             raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+        weights = None
+        if args.weights:
+            try:
+                weights = [[float(v) for v in row.split(",")] for row in args.weights.split(";") if row.strip()]
+            except ValueError:
+                raise ValueError(f"--weights: expected rows of numbers like '1,0,0;0,1,0', got {args.weights!r}") from None
         result = sweep(
             args.problem,
             alphas=args.alphas,
             epsilons=args.epsilons,
+            weights=weights,
             seeds=args.seeds,
             method=args.method,
             steps=args.steps,
@@ -164,6 +173,12 @@ def sweep_command(args, out=None, err=None) -> int:
     )
     values = np.where(np.isnan(result.alpha), result.epsilon, result.alpha)
     label = "eps" if args.method == "mdmm" else "alpha"
+    names = None
+    if result.objectives.shape[1] > 2:  # one row per weight vector, in input order
+        rows_w = [",".join(f"{w:g}" for w in row) for row in result.weights]
+        names = list(dict.fromkeys(rows_w))
+        values = np.array([names.index(r) for r in rows_w], dtype=float)
+        label = "weights"
     m = result.objectives.shape[1]
     outcome = None
     if args.method == "linear" and m == 2:
@@ -184,7 +199,8 @@ def sweep_command(args, out=None, err=None) -> int:
         counts = ""
         if outcome is not None:
             counts = f"{int((rows & (outcome == 'global')).sum()):6d}  {int((rows & (outcome == 'local')).sum()):5d}  "
-        print(f"{v:10.4g}  {int(good.sum()):4d}/{int(rows.sum()):<4d}  " + counts
+        shown = f"{names[int(v)]:>10s}" if names is not None else f"{v:10.4g}"
+        print(f"{shown}  {int(good.sum()):4d}/{int(rows.sum()):<4d}  " + counts
               + "  ".join(f"{x:9.4f}" for x in means), file=out)
     if args.out:
         print(f"wrote {len(result)} rows to {args.out}", file=out)

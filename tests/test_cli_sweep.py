@@ -78,3 +78,16 @@ def test_demo_and_version_still_work(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--version"])
     assert "paretolab" in capsys.readouterr().out
+
+
+def test_sweep_three_objectives_takes_weights(capsys):
+    argv = ["sweep", "--problem", "dtlz2", "--weights", "1,1,1;1,0.02,0.02", "--seeds", "2",
+            "--method", "chebyshev", "--steps", "2000", "--no-progress"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "weights" in lines[1] and "mean L2" in lines[1]
+    row = lines[2].split()
+    assert row[0] == "1,1,1" and all(abs(float(v) - 3 ** -0.5) < 1e-2 for v in row[2:5])
+    assert cli.main(["sweep", "--problem", "dtlz2", "--weights", "1,x", "--no-progress"]) == 2
+    assert "--weights: expected rows of numbers" in capsys.readouterr().err
