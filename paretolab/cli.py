@@ -96,7 +96,111 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     sw.add_argument("--json", action="store_true", help="print the runs as JSON instead of a summary")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    fr = commands.add_parser(
+        "front",
+        help="the true front of a problem by NSGA-II (pymoo), checked against its analytic front",
+        description="Run NSGA-II over the problem's box (the population evaluated in one batched "
+        "call) and print the front's size, cost and, when known, its distance to the analytic front.",
+    )
+    fr.add_argument("--problem", required=True, help="registered problem name (see `paretolab problems`)")
+    fr.add_argument("--n-var", type=int, default=None, help="number of variables, for problems that take it")
+    fr.add_argument("--pop", type=int, default=100, help="population size (default 100)")
+    fr.add_argument("--gens", type=int, default=1500, help="largest number of generations (default 1500)")
+    fr.add_argument("--seed", type=int, default=0, help="NSGA-II seed (default 0)")
+    fr.add_argument("--out", help="write the front (objectives, parameters, source) to this CSV file")
+    fr.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    fr.add_argument("--json", action="store_true", help="print the front as JSON instead of a summary")
+    fr.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    an = commands.add_parser(
+        "analyze",
+        help="the front, supported points, concave regions and alpha* of a CSV of losses",
+        description="Read objective values (one run per row) from a CSV with a header and report "
+        "the front, which points a weighted sum reaches, the concave regions with their critical "
+        "alpha and depth, and the balanced point. With alpha and seed columns, also the jumps "
+        "between neighbouring alphas and the alphas where seeds disagree.",
+    )
+    an.add_argument("file", help="CSV file with a header line")
+    an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
+                    "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
+    an.add_argument("--json", action="store_true", help="print the analysis as JSON")
     return parser
+
+
+def front_command(args, out=None, err=None) -> int:
+    """Run ``paretolab front``; returns the exit status."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    import json
+
+    from paretolab.problems import get_problem
+    from paretolab.reference import reference_front
+
+    try:
+        if args.out and os.path.exists(args.out) and not args.force:
+            raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+        problem = get_problem(args.problem, **({"n_var": args.n_var} if args.n_var is not None else {}))
+        ref = reference_front(problem, pop_size=args.pop, n_gen=args.gens, seed=args.seed,
+                              progress=False if args.no_progress else None)
+    except (ValueError, FileExistsError) as exc:
+        print(f"paretolab front: error: {exc}", file=err)
+        return 2
+    if args.out:
+        _write_front_csv(args.out, ref, problem)
+    if args.json:
+        json.dump(ref.to_dict(), out)
+        print(file=out)
+        return 0
+    print(f"{problem.name}: {len(ref)} front points after {ref.generations} generations, "
+          f"{ref.evaluations} evaluations, {ref.seconds:.2f} s (stopped: {ref.stopped})", file=out)
+    true = problem.true_front(20001)
+    if true is not None and true.shape[1] == ref.points.shape[1]:
+        lo, span = F._extent(true)
+        found, exact = (ref.points - lo) / span, (true - lo) / span
+        nearest = np.sqrt(((found[:, None, :] - exact[None, :, :]) ** 2).sum(axis=2))
+        print(f"  against the analytic front (objectives scaled to its extent): GD {nearest.min(axis=1).mean():.2e}, "
+              f"IGD {nearest.min(axis=0).mean():.2e}", file=out)
+    if ref.points.shape[1] == 2:
+        for r in F.concave_regions(ref.points):
+            print(f"  concave region: L0 from {r.left[0]:.4g} to {r.right[0]:.4g} ({r.share:.0%} of the front, "
+                  f"depth {r.depth:.3f}), a weighted sum jumps at alpha* = {r.alpha:.4g}", file=out)
+    if args.out:
+        print(f"wrote {len(ref)} rows to {args.out}", file=out)
+    return 0
+
+
+def _write_front_csv(path: str, ref, problem) -> None:
+    import csv
+
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([f"L{j}" for j in range(ref.points.shape[1])]
+                   + [f"x{j}" for j in range(ref.params.shape[1])] + ["source"])
+        for p, x, s in zip(ref.points, ref.params, ref.source):
+            w.writerow([repr(float(v)) for v in p] + [repr(float(v)) for v in x] + [s])
+
+
+def analyze_command(args, out=None, err=None) -> int:
+    """Run ``paretolab analyze``; returns the exit status."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    from paretolab.compare import analyze
+    from paretolab.runs import read_runs_csv
+
+    try:
+        table = read_runs_csv(args.file, args.columns)
+        result = analyze(table.objectives, names=table.names, alpha=table.alpha, seed=table.seed,
+                         dropped=table.dropped)
+    except ValueError as exc:
+        print(f"paretolab analyze: error: {exc}", file=err)
+        return 2
+    if args.json:
+        import json
+
+        json.dump(result.to_dict(), out)
+        print(file=out)
+    else:
+        print(result, file=out)
+    return 0
 
 
 def problems_command(out=None) -> int:
@@ -216,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
         return problems_command()
     if args.command == "sweep":
         return sweep_command(args)
+    if args.command == "front":
+        return front_command(args)
+    if args.command == "analyze":
+        return analyze_command(args)
     parser.print_help()
     return 0
 
