@@ -23,11 +23,15 @@ def test_readme_main_command_installs_cpu_torch_first():
     assert "torch==2.13.0" in main and main.endswith("paretolab demo")
 
 
-def test_readme_python_example_runs():
-    (code,) = readme_blocks("python")
+def test_readme_python_examples_run():
+    first, own_problem = readme_blocks("python")
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)
+    exec(compile(first, "README.md", "exec"), namespace)
     region, front = namespace["region"], namespace["front"]
     assert abs(region.alpha - 1.0) < 1e-9
     assert len(front[region.core]) > 0
     assert namespace["supported"].sum() < len(front) // 2
+    namespace = {}
+    exec(compile(own_problem, "README.md", "exec"), namespace)
+    result = namespace["result"]
+    assert len(result) == 7 * 16 and result.reached().shape[1] == 2
