@@ -40,6 +40,13 @@ _LAZY = {
     "linear_outcomes": "paretolab.sweep",
     "parse_alphas": "paretolab.sweep",
     "sweep": "paretolab.sweep",
+    "ReferenceFront": "paretolab.reference",
+    "reference_front": "paretolab.reference",
+    "merge_fronts": "paretolab.reference",
+    "Report": "paretolab.compare",
+    "Analysis": "paretolab.compare",
+    "compare": "paretolab.compare",
+    "analyze": "paretolab.compare",
 }
 
 
@@ -57,13 +64,18 @@ def __dir__():
 
 
 __all__ = [
+    "Analysis",
     "ConcaveRegion",
+    "ReferenceFront",
+    "Report",
     "Problem",
     "Scalarizer",
     "SweepResult",
     "TrainResult",
     "__version__",
+    "analyze",
     "balanced_point",
+    "compare",
     "concave_regions",
     "coverage",
     "critical_alphas",
@@ -74,9 +86,11 @@ __all__ = [
     "is_supported",
     "linear_outcomes",
     "make_scalarizer",
+    "merge_fronts",
     "parse_alphas",
     "pareto_front",
     "problem_names",
+    "reference_front",
     "register_problem",
     "sweep",
     "train",
