@@ -45,7 +45,6 @@ _LAZY = {
     "merge_fronts": "paretolab.reference",
     "Report": "paretolab.compare",
     "Analysis": "paretolab.compare",
-    "compare": "paretolab.compare",
     "analyze": "paretolab.compare",
 }
 
@@ -75,7 +74,6 @@ __all__ = [
     "__version__",
     "analyze",
     "balanced_point",
-    "compare",
     "concave_regions",
     "coverage",
     "critical_alphas",
