@@ -341,7 +341,13 @@ _ZDT3_REGIONS = (
 
 
 def _sqrt_pos(r):
-    return torch.sqrt(torch.clamp(r, min=1e-30))
+    """sqrt(r) for r >= 0 whose gradient stays large (not zero, not inf) at r = 0.
+
+    Clamping alone would zero the gradient below the clamp: a run pushed onto the box edge
+    x1 = 0 of ZDT would then look stationary although sqrt's slope drives it back inside.
+    """
+    tiny = 1e-30
+    return torch.where(r > tiny, torch.sqrt(torch.clamp(r, min=tiny)), r / (2 * tiny**0.5))
 
 
 def _zdt(kind: int, n_var: int = 30) -> Problem:

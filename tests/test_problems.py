@@ -160,3 +160,18 @@ def test_user_problem_and_errors():
     bad_shape = Problem(name="bad", n_var=2, n_obj=2, objectives=lambda x: x.sum(1), bounds=(0, 1))
     with pytest.raises(ValueError, match="expected shape"):
         bad_shape.evaluate(torch.zeros(3, 2))
+
+
+def test_zdt_gradient_at_the_box_edge_points_back_inside():
+    """At x1 = 0, sqrt(f1/g) has an infinite slope: the gradient must push x1 up (and stay
+    finite), or a run projected onto the edge would look stationary without being so."""
+    import torch
+
+    from paretolab.problems import get_problem
+
+    for name in ("zdt1", "zdt3"):
+        x = torch.zeros(1, 30, dtype=torch.float64, requires_grad=True)
+        f = get_problem(name).objectives(x)
+        (f[:, 0] + 0.1 * f[:, 1]).sum().backward()
+        assert torch.isfinite(x.grad).all() and x.grad[0, 0] < -1e3, name
+        assert f[0, 1].item() == 1.0  # the value is exact at the edge
