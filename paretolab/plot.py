@@ -1,0 +1,589 @@
+"""Figures that make the case: fronts, alpha responses, basins, methods, searches, 3-D fronts.
+
+Matplotlib's object API only: every function takes an optional ``ax`` (a new
+:class:`matplotlib.figure.Figure` with one Axes is made when it is ``None``), draws on it and
+returns it. Nothing touches pyplot's global state and nothing is shown; write a figure with
+:func:`save`, which picks the format from the file extension and fixes the metadata so that
+saving the same figure twice gives the same bytes (PNG and SVG; PDF where matplotlib allows).
+
+Greyscale print: colours come from perceptually uniform colormaps (``viridis``/``cividis``,
+monotone in lightness), and every distinction that matters is also made by a marker, a
+hatch or a line style. Artists that tests (and readers of the code) count carry a ``gid``:
+``"concave-region"``, ``"critical-alpha"``, ``"reached"``, ``"front"``, ``"hull"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from paretolab import front as F
+
+__all__ = [
+    "BasinGrid",
+    "basin_grid",
+    "plot_alpha_response",
+    "plot_basins",
+    "plot_front",
+    "plot_front3d",
+    "plot_methods",
+    "plot_search",
+    "save",
+]
+
+log = logging.getLogger(__name__)
+
+CMAP = "viridis"
+"""Colormap for alpha (perceptually uniform, monotone lightness: readable in greyscale)."""
+SEED_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*", "h", "p")
+METHOD_STYLE = {
+    "linear": dict(marker="o", color="#440154", label="linear (weighted sum)"),
+    "chebyshev": dict(marker="s", color="#21918c", label="Chebyshev"),
+    "mdmm": dict(marker="^", color="#fde725", label="MDMM (eps-constraint)", edgecolor="black"),
+}
+HATCH = "///"
+
+
+# --------------------------------------------------------------------------- helpers
+def _axes(ax, *, projection: str | None = None, figsize=(6.0, 4.5)):
+    """The given Axes, or the single Axes of a new object-API Figure."""
+    if ax is not None:
+        return ax
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig.add_subplot(projection=projection) if projection else fig.add_subplot()
+
+
+def _front_points(front) -> np.ndarray:
+    """``front`` as an array: a ReferenceFront's points, or any (n, m) array (dominated dropped)."""
+    pts = getattr(front, "points", front)
+    return F.pareto_front(F.as_points(pts, "front"))
+
+
+def _labels(ax, labels=("L0", "L1")):
+    ax.set_xlabel(f"{labels[0]} (loss, lower is better)")
+    ax.set_ylabel(f"{labels[1]} (loss, lower is better)")
+
+
+def _log_norm(alpha: np.ndarray):
+    """LogNorm over the positive finite alphas (alpha = 0 is drawn at the lower end)."""
+    from matplotlib.colors import LogNorm
+
+    pos = alpha[np.isfinite(alpha) & (alpha > 0)]
+    lo, hi = (float(pos.min()), float(pos.max())) if pos.size else (1e-2, 1e2)
+    if hi <= lo:
+        lo, hi = lo / 10, hi * 10
+    return LogNorm(vmin=lo, vmax=hi)
+
+
+def _result_columns(result):
+    """Objectives, alpha, seed, converged, diverged, method of a SweepResult-like object."""
+    obj = np.asarray(result.objectives, dtype=float)
+    n = len(obj)
+    alpha = np.asarray(getattr(result, "alpha", np.full(n, np.nan)), dtype=float)
+    seed = np.asarray(getattr(result, "seed", np.zeros(n, dtype=int)))
+    converged = np.asarray(getattr(result, "converged", np.ones(n, dtype=bool)), dtype=bool)
+    diverged = np.asarray(getattr(result, "diverged", np.zeros(n, dtype=bool)), dtype=bool)
+    diverged = diverged | ~np.isfinite(obj).all(axis=1)
+    method = np.asarray(getattr(result, "method", np.full(n, "linear"))).astype(str)
+    return obj, alpha, seed, converged, diverged, method
+
+
+# --------------------------------------------------------------------------- front plot
+def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEFAULT_TOL,
+               labels=("L0", "L1"), title: str | None = None, colorbar: bool = True,
+               annotate: bool = True):
+    """The front, its supported hull, its concave regions, and where the runs of a sweep landed.
+
+    Parameters
+    ----------
+    front : array_like (n, 2) or ReferenceFront
+        The reference front (dominated points are dropped), drawn as a line.
+    result : SweepResult, optional
+        Reached points, coloured by alpha on a log scale (colour bar); runs that did not pass
+        the stationarity test are drawn hollow; diverged runs are not drawn but counted in the
+        legend. MDMM runs (no alpha) are drawn as grey triangles.
+    analytic : array_like (k, 2), optional
+        The analytic front, drawn as a dotted line.
+    ax : matplotlib Axes, optional
+    tol : float
+        Tolerance of :func:`paretolab.front.concave_regions`.
+
+    Returns
+    -------
+    The Axes. Concave regions are patches with ``gid="concave-region"`` (shaded and
+    hatched, labelled with their alpha*); reached points are scatter collections with
+    ``gid="reached"``.
+
+    Examples
+    --------
+    >>> t = np.linspace(0, np.pi / 2, 50)
+    >>> ax = plot_front(np.c_[np.sin(t), np.cos(t)])  # a concave quarter circle
+    >>> [p.get_gid() for p in ax.patches]
+    ['concave-region']
+    """
+    ax = _axes(ax)
+    f = _front_points(front)
+    if f.shape[1] != 2:
+        raise ValueError(f"front: expected 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
+    ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label="reference front", gid="front", zorder=2)
+    if analytic is not None:
+        a = F.as_points(analytic, "analytic")
+        ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.4, label="analytic front", zorder=2)
+    if len(f) >= 2:
+        sup = F.is_supported(f, tol=tol)
+        hull = f[sup]
+        ax.plot(hull[:, 0], hull[:, 1], "--", color="0.35", lw=1.0, label="supported hull (weighted sums)",
+                gid="hull", zorder=1)
+    regions = F.concave_regions(f, tol=tol) if len(f) >= 3 else []
+    from matplotlib.patches import Polygon
+
+    for i, r in enumerate(regions):
+        poly = np.vstack([f[r.start - 1 : r.stop + 1]])
+        patch = Polygon(poly, closed=True, facecolor="0.82", edgecolor="0.4", hatch=HATCH, lw=0.5,
+                        gid="concave-region", zorder=0,
+                        label="concave region (no weighted sum)" if i == 0 else None)
+        ax.add_patch(patch)
+        if annotate:
+            mid = f[(r.start + r.stop - 1) // 2]
+            ax.annotate(f"α* = {r.alpha:.3g}", xy=(mid[0], mid[1]), xytext=(8, 8),
+                        textcoords="offset points", fontsize=8,
+                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", lw=0.5))
+    if result is not None:
+        _scatter_runs(ax, result, colorbar=colorbar)
+    _labels(ax, labels)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize=7, framealpha=0.9)
+    return ax
+
+
+def _scatter_runs(ax, result, *, colorbar: bool = True):
+    from matplotlib.lines import Line2D
+
+    obj, alpha, _, converged, diverged, method = _result_columns(result)
+    show = ~diverged
+    has_alpha = show & np.isfinite(alpha)
+    norm = _log_norm(alpha[has_alpha]) if has_alpha.any() else None
+    colour_alpha = np.clip(alpha, norm.vmin, norm.vmax) if norm is not None else alpha
+    sc = None
+    for conv, label in ((True, "reached (stationary)"), (False, "not converged (hollow)")):
+        rows = has_alpha & (converged == conv)
+        if not rows.any():
+            continue
+        if conv:
+            sc = ax.scatter(obj[rows, 0], obj[rows, 1], c=colour_alpha[rows], cmap=CMAP, norm=norm, s=28,
+                            marker="o", edgecolors="black", linewidths=0.4, zorder=4, gid="reached",
+                            label=label)
+        else:
+            from matplotlib import colormaps
+
+            colours = colormaps[CMAP](norm(colour_alpha[rows]))
+            ax.scatter(obj[rows, 0], obj[rows, 1], facecolors="none", edgecolors=colours, s=30, marker="o",
+                       linewidths=1.0, zorder=4, gid="reached", label=label)
+            if sc is None:
+                from matplotlib.cm import ScalarMappable
+
+                sc = ScalarMappable(norm=norm, cmap=CMAP)
+    other = show & ~np.isfinite(alpha)
+    if other.any():
+        ax.scatter(obj[other, 0], obj[other, 1], marker="^", c="0.5", edgecolors="black", linewidths=0.4,
+                   s=28, zorder=4, gid="reached", label=f"{', '.join(sorted(set(method[other])))} runs")
+    if diverged.any():
+        ax.add_line(Line2D([], [], linestyle="none", marker="x", color="black",
+                           label=f"diverged: {int(diverged.sum())} run(s), not shown"))
+    if sc is not None and colorbar:
+        cb = ax.figure.colorbar(sc, ax=ax, pad=0.02)
+        cb.set_label("α  (L = L0 + α·L1, log scale)")
+    return sc
+
+
+# --------------------------------------------------------------------------- alpha response
+def plot_alpha_response(result, *, front=None, critical=None, ax=None, tol: float = F.DEFAULT_TOL,
+                        labels=("L0", "L1"), title: str | None = None):
+    """L0 and L1 of every run against alpha (log axis), one marker per seed.
+
+    Vertical dashed lines mark the predicted critical alphas: ``critical`` when given, else the
+    alpha* of each concave region of ``front``. A jump shows as a step in both curves, seed
+    disagreement as markers of one alpha at different heights. Unconverged runs are hollow;
+    MDMM runs (no alpha) and diverged runs are left out.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> r = SimpleNamespace(objectives=np.array([[0.1, 0.9], [0.9, 0.1]]), alpha=np.array([0.1, 10.0]),
+    ...                     seed=np.array([0, 0]), converged=np.array([True, True]),
+    ...                     diverged=np.array([False, False]))
+    >>> ax = plot_alpha_response(r, critical=[1.0])
+    >>> len([l for l in ax.lines if l.get_gid() == "critical-alpha"])
+    1
+    """
+    ax = _axes(ax)
+    obj, alpha, seed, converged, diverged, _ = _result_columns(result)
+    ok = ~diverged & np.isfinite(alpha) & (alpha > 0)
+    seeds = np.unique(seed[ok])
+    styles = (("-", "black", labels[0]), ("--", "0.55", labels[1]))
+    for j, (ls, colour, name) in enumerate(styles):
+        for k, s in enumerate(seeds):
+            rows = np.flatnonzero(ok & (seed == s))
+            rows = rows[np.argsort(alpha[rows], kind="stable")]
+            marker = SEED_MARKERS[k % len(SEED_MARKERS)]
+            ax.plot(alpha[rows], obj[rows, j], ls=ls, color=colour, lw=0.6, alpha=0.5, zorder=2)
+            for conv in (True, False):
+                sel = rows[converged[rows] == conv]
+                if sel.size == 0:
+                    continue
+                ax.plot(alpha[sel], obj[sel, j], linestyle="none", marker=marker, ms=4.5,
+                        mec=colour if conv else colour, mfc=colour if conv else "none", zorder=3,
+                        gid="reached")
+        ax.plot([], [], ls=ls, color=colour, label=f"{name} (marker = seed, hollow = not converged)")
+    if critical is None and front is not None:
+        f = _front_points(front)
+        critical = [r.alpha for r in F.concave_regions(f, tol=tol)] if len(f) >= 3 else []
+    for i, a in enumerate(np.asarray(critical if critical is not None else [], dtype=float).ravel()):
+        ax.axvline(a, color="0.2", ls="-.", lw=1.1, gid="critical-alpha",
+                   label="predicted α* (jump)" if i == 0 else None)
+    ax.set_xscale("log")
+    ax.set_xlabel("α  (L = L0 + α·L1)")
+    ax.set_ylabel("loss at the end of training")
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper center", framealpha=0.9)
+    return ax
+
+
+# --------------------------------------------------------------------------- basins
+@dataclass(frozen=True)
+class BasinGrid:
+    """Where gradient descent started at each point of a 2-parameter grid ends on the front.
+
+    ``x``, ``y``: ``(n,)`` grid coordinates; ``position``, ``distance``: ``(n, n)`` arc
+    fraction along the front (0 = the L0 end) and distance to it of the end point (objectives
+    scaled to the front's extent; NaN for diverged runs), row = y; ``converged``: ``(n, n)``;
+    ``objectives``: ``(n, n, 2)``; ``alpha``: the weight used.
+    """
+
+    problem: str
+    alpha: float
+    x: np.ndarray
+    y: np.ndarray
+    position: np.ndarray
+    distance: np.ndarray
+    converged: np.ndarray
+    objectives: np.ndarray
+
+    def fractions(self, split: float = 0.5) -> dict:
+        """Shares of the converged starts that end before / after ``split`` along the front."""
+        ok = self.converged & np.isfinite(self.position)
+        n = max(int(ok.sum()), 1)
+        return {
+            "converged": float(ok.mean()),
+            "L0_end": float((ok & (self.position < split)).sum() / n),
+            "L1_end": float((ok & (self.position >= split)).sum() / n),
+        }
+
+
+def basin_grid(problem, alpha: float, *, front=None, n: int = 41, steps: int = 1500, lr: float = 1e-2,
+               limits=None, problem_options: dict | None = None) -> BasinGrid:
+    """Train ``n * n`` starts on a grid of a 2-parameter problem at one alpha, as one batch.
+
+    Parameters
+    ----------
+    problem : str or Problem
+        Must have ``n_var == 2``.
+    alpha : float
+        Weight in ``L0 + alpha * L1``.
+    front : array_like (k, 2), optional
+        Front to place the end points on (default: the problem's analytic front).
+    n : int
+        Grid points per axis.
+    limits : ((x_lo, x_hi), (y_lo, y_hi)), optional
+        Default: the problem's box.
+
+    Examples
+    --------
+    >>> g = basin_grid("dent", 1.0, n=3, steps=50)
+    >>> g.position.shape, g.converged.dtype
+    ((3, 3), dtype('bool'))
+    """
+    import torch
+
+    from paretolab.compare import project_onto_front
+    from paretolab.problems import get_problem
+    from paretolab.scalarize import make_scalarizer
+    from paretolab.train import train
+
+    prob = get_problem(problem, **(problem_options or {}))
+    if prob.n_var != 2 or prob.n_obj != 2:
+        raise ValueError(f"problem: expected 2 parameters and 2 objectives, got {prob.name!r} with "
+                         f"n_var={prob.n_var}, n_obj={prob.n_obj}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"n: expected an integer >= 2, got {n!r}")
+    lo, hi = prob.box()
+    (x0, x1), (y0, y1) = limits if limits is not None else ((lo[0], hi[0]), (lo[1], hi[1]))
+    x = np.linspace(x0, x1, n)
+    y = np.linspace(y0, y1, n)
+    xx, yy = np.meshgrid(x, y)
+    starts = torch.as_tensor(np.c_[xx.ravel(), yy.ravel()], dtype=torch.float64)
+    scal = make_scalarizer("linear", np.full(n * n, float(alpha)))
+    r = train(prob, starts, scal, steps=steps, lr=lr)
+    f = _front_points(front if front is not None else prob.true_front(1001))
+    obj = r.objectives
+    finite = np.isfinite(obj).all(axis=1) & ~r.diverged
+    pos = np.full(n * n, np.nan)
+    dist = np.full(n * n, np.nan)
+    if finite.any():
+        dist[finite], pos[finite] = project_onto_front(obj[finite], f)
+    log.info("basins of %s at alpha=%g: %d starts, %d converged", prob.name, alpha, n * n, int(r.converged.sum()))
+    return BasinGrid(prob.name, float(alpha), x, y, pos.reshape(n, n), dist.reshape(n, n),
+                     (r.converged & finite).reshape(n, n), obj.reshape(n, n, 2))
+
+
+def plot_basins(grid: BasinGrid, *, ax=None, labels=("w1", "w2"), title: str | None = None,
+                colorbar: bool = True, pareto_set=None):
+    """The parameter plane coloured by where descent started there ends along the front.
+
+    Colour: arc position of the end point (0 = the L0 end, 1 = the L1 end; cividis). Starts
+    whose run did not pass the stationarity test are hatched. ``pareto_set`` (k, 2) draws the
+    Pareto set as a dashed line.
+
+    Examples
+    --------
+    >>> g = BasinGrid("toy", 1.0, np.arange(3.0), np.arange(3.0), np.eye(3), np.zeros((3, 3)),
+    ...               np.ones((3, 3), bool), np.zeros((3, 3, 2)))
+    >>> ax = plot_basins(g)
+    >>> len(ax.collections) >= 1
+    True
+    """
+    ax = _axes(ax)
+    mesh = ax.pcolormesh(grid.x, grid.y, np.ma.masked_invalid(grid.position), cmap="cividis", vmin=0, vmax=1,
+                         shading="nearest", gid="basins")
+    bad = ~grid.converged
+    if bad.any():
+        ax.contourf(grid.x, grid.y, bad.astype(float), levels=[0.5, 1.5], colors="none", hatches=["xxx"],
+                    gid="unconverged")
+        ax.fill([], [], facecolor="white", hatch="xxx", edgecolor="black",
+                label=f"not converged ({int(bad.sum())} starts)")
+    if pareto_set is not None:
+        ps = np.asarray(pareto_set, dtype=float)
+        ax.plot(ps[:, 0], ps[:, 1], "--", color="white", lw=1.5, label="Pareto set")
+    if colorbar:
+        cb = ax.figure.colorbar(mesh, ax=ax, pad=0.02)
+        cb.set_label("end point along the front (0 = L0 end, 1 = L1 end)")
+    ax.set_xlabel(f"{labels[0]} (start)")
+    ax.set_ylabel(f"{labels[1]} (start)")
+    ax.set_title(title or f"basins at α = {grid.alpha:.3g}", fontsize=10)
+    fr = grid.fractions()
+    ax.plot([], [], " ", label=f"L0 end {fr['L0_end']:.0%}, L1 end {fr['L1_end']:.0%}")
+    ax.legend(fontsize=7, loc="lower left", framealpha=0.9)
+    return ax
+
+
+# --------------------------------------------------------------------------- methods
+def plot_methods(front, result, *, ax=None, radius: float = 0.05, analytic=None, labels=("L0", "L1"),
+                 title: str | None = None, tol: float = F.DEFAULT_TOL):
+    """Linear, Chebyshev and MDMM runs on one front, each method's coverage in the legend.
+
+    Coverage: :func:`paretolab.front.coverage` of the method's converged runs within
+    ``radius`` (objectives scaled to the front's extent). Unconverged runs are hollow.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> r = SimpleNamespace(objectives=np.array([[0.0, 1.0], [0.5, 0.5]]), method=np.array(["linear", "mdmm"]),
+    ...                     converged=np.array([True, True]), diverged=np.array([False, False]))
+    >>> ax = plot_methods([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]], r)
+    >>> sorted(t.get_text().split(" (")[0] for t in ax.get_legend().get_texts())[:2]
+    ['MDMM', 'linear']
+    """
+    ax = _axes(ax)
+    f = _front_points(front)
+    ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.4, label="reference front", gid="front", zorder=1)
+    if analytic is not None:
+        a = F.as_points(analytic, "analytic")
+        ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.2, label="analytic front")
+    from matplotlib.patches import Polygon
+
+    for r in F.concave_regions(f, tol=tol) if len(f) >= 3 else []:
+        ax.add_patch(Polygon(f[r.start - 1 : r.stop + 1], closed=True, facecolor="0.9", edgecolor="0.6",
+                             hatch=HATCH, lw=0.4, gid="concave-region", zorder=0))
+    obj, _, _, converged, diverged, method = _result_columns(result)
+    for i, m in enumerate(dict.fromkeys(method.tolist())):
+        z = 6 - i  # the first method (usually linear, fewest distinct points) on top
+        style = METHOD_STYLE.get(m, dict(marker="D", color="0.3", label=m))
+        rows = (method == m) & ~diverged
+        ok = rows & converged
+        cov = F.coverage(obj[ok], f, radius) if ok.any() else 0.0
+        label = f"{style['label']} ({cov:.0%} coverage, {int(ok.sum())}/{int((method == m).sum())} runs)"
+        edge = style.get("edgecolor", "black")
+        ax.scatter(obj[ok, 0], obj[ok, 1], marker=style["marker"], c=style["color"], edgecolors=edge,
+                   linewidths=0.5, s=32, zorder=z, label=label, gid="reached")
+        bad = rows & ~converged
+        if bad.any():
+            ax.scatter(obj[bad, 0], obj[bad, 1], marker=style["marker"], facecolors="none",
+                       edgecolors=style["color"] if m != "mdmm" else "black", s=32, zorder=z, gid="reached")
+    _labels(ax, labels)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=7, loc="best", framealpha=0.9)
+    return ax
+
+
+# --------------------------------------------------------------------------- search
+def plot_search(trajectories: dict, *, ax=None, spread=(0.1, 0.9), log_y: bool = True,
+                title: str | None = None, ylabel: str = "best-so-far distance to the balanced point"):
+    """Best-so-far distance against the number of trained models, mean and spread over repeats.
+
+    Parameters
+    ----------
+    trajectories : dict
+        ``{name: (R, K) array}``: repeat ``r``'s best-so-far value after ``k + 1`` models
+        (NaN while no model counts yet). Each name gets a line style and marker; the band is
+        the ``spread`` quantiles over repeats.
+
+    Examples
+    --------
+    >>> ax = plot_search({"grid": np.ones((3, 5)), "random": np.full((3, 5), 0.5)})
+    >>> len(ax.get_lines()), len(ax.collections)
+    (2, 2)
+    """
+    ax = _axes(ax)
+    styles = (("-", "o", "black", "0.6"), ("--", "s", "#21918c", "#21918c"), (":", "^", "#440154", "#440154"),
+              ("-.", "D", "0.4", "0.7"))
+    for i, (name, values) in enumerate(trajectories.items()):
+        v = np.asarray(values, dtype=float)
+        if v.ndim == 1:
+            v = v[None]
+        k = np.arange(1, v.shape[1] + 1)
+        ls, marker, colour, band = styles[i % len(styles)]
+        with np.errstate(all="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(v, axis=0)
+                lo, hi = np.nanquantile(v, spread[0], axis=0), np.nanquantile(v, spread[1], axis=0)
+        ax.plot(k, mean, ls=ls, marker=marker, ms=3.5, color=colour, label=f"{name} (mean of {v.shape[0]})")
+        ax.fill_between(k, lo, hi, color=band, alpha=0.18, hatch=None if i == 0 else "..", lw=0)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel("number of trained models (α values tried)")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=7, framealpha=0.9, title=f"band: {spread[0]:.0%}-{spread[1]:.0%} of repeats",
+              title_fontsize=7)
+    return ax
+
+
+# --------------------------------------------------------------------------- three objectives
+def plot_front3d(front, result=None, *, ax=None, labels=("L0", "L1", "L2"), title: str | None = None,
+                 elev: float = 25.0, azim: float = 40.0):
+    """3-D view of a 3-objective front (small grey dots) and the runs of a sweep.
+
+    Runs are drawn by method (marker and colour as in :func:`plot_methods`), hollow when not
+    converged; ``ax`` must be a 3-D Axes (``projection="3d"``) when given.
+
+    Examples
+    --------
+    >>> ax = plot_front3d(np.eye(3))
+    >>> ax.name
+    '3d'
+    """
+    ax = _axes(ax, projection="3d", figsize=(6.0, 5.0))
+    f = F.as_points(getattr(front, "points", front), "front")
+    if f.shape[1] != 3:
+        raise ValueError(f"front: expected 3 objectives, got {f.shape[1]}")
+    ax.scatter(f[:, 0], f[:, 1], f[:, 2], s=3, c="0.6", depthshade=False, label="reference front", gid="front")
+    if result is not None:
+        obj, _, _, converged, diverged, method = _result_columns(result)
+        for m in dict.fromkeys(method.tolist()):
+            style = METHOD_STYLE.get(m, dict(marker="D", color="0.3", label=m))
+            ok = (method == m) & converged & ~diverged
+            ax.scatter(obj[ok, 0], obj[ok, 1], obj[ok, 2], marker=style["marker"], c=style["color"],
+                       edgecolors="black", linewidths=0.4, s=26, depthshade=False, gid="reached",
+                       label=f"{style['label']} ({int(ok.sum())} runs)")
+            bad = (method == m) & ~converged & ~diverged
+            if bad.any():
+                ax.scatter(obj[bad, 0], obj[bad, 1], obj[bad, 2], marker=style["marker"], facecolors="none",
+                           edgecolors=style["color"], s=26, depthshade=False, gid="reached")
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.set_zlabel(labels[2])
+    ax.view_init(elev=elev, azim=azim)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+# --------------------------------------------------------------------------- saving
+_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def save(fig_or_ax, path, *, dpi: int = 120) -> str:
+    """Write a figure (or the figure of an Axes) to ``path``; the format follows the extension.
+
+    ``.png`` (also the default when the path has no extension: ``.png`` is appended),
+    ``.svg`` or ``.pdf``. Metadata that changes from run to run is left out (PNG
+    ``Software``, SVG ``Date`` with a fixed ``svg.hashsalt``, PDF ``CreationDate``), so two
+    saves of the same figure are byte-identical for PNG and SVG. Parent folders are created.
+    Returns the path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ax = plot_search({"grid": np.ones((2, 3))})
+    >>> p = save(ax, pathlib.Path(tempfile.mkdtemp()) / "fig")
+    >>> p.endswith("fig.png"), os.path.getsize(p) > 0
+    (True, True)
+    """
+    import matplotlib
+
+    fig = getattr(fig_or_ax, "figure", fig_or_ax)
+    fig = fig if hasattr(fig, "savefig") else fig_or_ax
+    if not hasattr(fig, "savefig"):
+        raise ValueError(f"fig_or_ax: expected a matplotlib Figure or Axes, got {type(fig_or_ax).__name__}")
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower()
+    if ext == "":
+        path, ext = path + ".png", ".png"
+    if ext not in _FORMATS:
+        raise ValueError(f"path: expected an extension in {sorted(_FORMATS)} (or none for .png), got {ext!r}")
+    fmt = _FORMATS[ext]
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    parent = os.path.dirname(path)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    with matplotlib.rc_context({"svg.hashsalt": "paretolab", "pdf.compression": 6}):
+        # constrained layout settles over draws (a colour bar moves once): lay out first, so
+        # the first save of a figure equals every later one
+        fig.draw_without_rendering()
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+    log.debug("saved %s", path)
+    return path
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 5.0, height: float = 4.2, projections=None):
+    """A constrained-layout object-API Figure with a flat list of ``nrows * ncols`` Axes.
+
+    ``projections``: optional list (one entry per Axes, ``None`` or ``"3d"``).
+
+    >>> fig, axes = new_figure(2)
+    >>> len(axes)
+    2
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = []
+    for i in range(nrows * ncols):
+        proj = projections[i] if projections is not None else None
+        axes.append(fig.add_subplot(nrows, ncols, i + 1, projection=proj) if proj else
+                    fig.add_subplot(nrows, ncols, i + 1))
+    return fig, axes
+
