@@ -23,12 +23,14 @@ import csv
 import logging
 import math
 import os
+import sys as _sys
 from dataclasses import dataclass, field, fields
 from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["SweepResult", "grid", "parse_alphas", "sweep", "linear_outcomes"]
+__all__ = ["SweepResult", "grid", "parse_alphas", "sweep", "linear_outcomes", "sweep_function",
+           "load_function", "function_id", "make_executor"]
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +178,13 @@ class SweepResult:
     weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # (K, m)
     snapshot_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     snapshot_objectives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    # sweeps of a user's function (empty for built-in problems): a run that raised or returned
+    # non-finite values is ``failed`` with its ``error`` text; ``elapsed`` seconds per run;
+    # ``extra`` holds the extra fields the function returned, one (K,) array per name
+    failed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    error: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))
+    elapsed: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    extra: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.alpha.shape[0])
@@ -203,6 +212,10 @@ class SweepResult:
             cols[f"lambda{j + 1}"] = self.multipliers[:, j]
         for j in range(self.params.shape[1]):
             cols[f"x{j}"] = self.params[:, j]
+        if self.failed.shape[0] == len(self) and len(self):
+            cols.update(failed=self.failed, error=self.error, elapsed=self.elapsed)
+        for name, v in self.extra.items():
+            cols[name if name not in cols else f"extra_{name}"] = v
         return cols
 
     def to_csv(self, path, *, overwrite: bool = False) -> None:
@@ -232,8 +245,17 @@ class SweepResult:
             if f.name in out or f.name.startswith("snapshot"):
                 continue
             v = getattr(self, f.name)
+            if f.name in _USER_FIELDS and not (self.failed.shape[0] == len(self) and len(self)):
+                continue  # a built-in problem's sweep: no user-function fields
+            if isinstance(v, dict):
+                out[f.name] = {k: [None if isinstance(x, float) and math.isnan(x) else x for x in a.tolist()]
+                               for k, a in v.items()}
+                continue
             out[f.name] = np.where(np.isnan(v), None, v).tolist() if v.dtype.kind == "f" else v.tolist()
         return out
+
+
+_USER_FIELDS = ("failed", "error", "elapsed", "extra")
 
 
 def _fmt(v):
@@ -249,7 +271,7 @@ def sweep(
     problem,
     alphas=None,
     *,
-    seeds=8,
+    seeds=None,
     method: str | Sequence[str] = "linear",
     epsilons=None,
     weights=None,
@@ -269,18 +291,29 @@ def sweep(
     grid_seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     problem_options: dict | None = None,
+    store=None,
+    executor=None,
+    jobs: int | None = None,
+    retry_failed: bool = False,
+    config: dict | None = None,
 ) -> SweepResult:
     """Train every (method, alpha or eps, seed) of a plan and record where each run lands.
 
+    The first argument is either a problem (batched training of a toy model, below) or **your
+    own training function** ``train_fn(alpha, seed, **config)``, called once per run; see
+    :func:`sweep_function` for that path and its options ``store``, ``executor``, ``jobs``,
+    ``retry_failed`` and ``config`` (which apply to it only).
+
     Parameters
     ----------
-    problem : str or Problem
-        A registered name (see :func:`paretolab.problems.problem_names`) or your own Problem.
+    problem : str, Problem or callable
+        A registered name (see :func:`paretolab.problems.problem_names`) or your own Problem;
+        or a training function (or a ``"package.module:function"`` string) to sweep it.
     alphas : array_like or str
         Alpha values (``L = L0 + alpha * L1``) for ``"linear"`` and ``"chebyshev"``, or a spec
         such as ``"log:1e-2:1e2:21"`` (see :func:`parse_alphas`).
     seeds : int or sequence of int
-        ``N`` means seeds ``0..N-1``.
+        ``N`` means seeds ``0..N-1`` (default 8).
     method : str or sequence of str
         ``"linear"``, ``"chebyshev"`` or ``"mdmm"``; several methods are swept one after another.
     epsilons : array_like or str
@@ -323,6 +356,20 @@ def sweep(
     ...
     ValueError: alphas: expected finite values >= 0 (L = L0 + alpha*L1), got [-1.0]
     """
+    if callable(problem) or (isinstance(problem, str) and ":" in problem):
+        if method != "linear" or epsilons is not None or weights is not None or problem_options:
+            raise ValueError("problem: a training function is swept over alphas x seeds only; method, "
+                             "epsilons, weights and problem_options apply to built-in problems")
+        return sweep_function(problem, alphas, seeds=seeds, store=store, executor=executor, jobs=jobs,
+                              retry_failed=retry_failed, config=config, grid_seed=grid_seed,
+                              progress=progress)
+    for name, v in (("store", store), ("executor", executor), ("jobs", jobs), ("config", config)):
+        if v is not None:
+            raise ValueError(f"{name}: applies to sweeps of a training function, not to problem {problem!r}")
+    if retry_failed:
+        raise ValueError(f"retry_failed: applies to sweeps of a training function, not to problem {problem!r}")
+    if seeds is None:
+        seeds = 8
     import torch
 
     from paretolab.problems import get_problem
@@ -458,6 +505,581 @@ def sweep(
     )
 
 
+# --------------------------------------------------------------------------- a user's function
+def load_function(spec: str, *, name: str = "fn") -> Callable:
+    """Import ``"package.module:function"`` (or ``"package.module:Class.method"``) and return it.
+
+    Errors name what was tried: the module import (with its own error) or the missing attribute
+    (with the public names the module does have).
+
+    >>> load_function("math:hypot")(3, 4)
+    5.0
+    >>> load_function("math:nope")
+    Traceback (most recent call last):
+    ...
+    ValueError: fn: module 'math' (imported from 'math:nope') has no attribute 'nope'; it has acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, comb, ... (60 names)
+    """
+    import importlib
+
+    if not isinstance(spec, str) or spec.count(":") != 1 or not all(spec.split(":")):
+        raise ValueError(f"{name}: expected 'package.module:function', got {spec!r}")
+    mod_name, qual = (p.strip() for p in spec.split(":"))
+    try:
+        obj = importlib.import_module(mod_name)
+    except Exception as exc:  # noqa: BLE001 - report any import failure with what was tried
+        raise ValueError(
+            f"{name}: could not import module {mod_name!r} (from {spec!r}): {type(exc).__name__}: {exc}. "
+            f"Is it installed or on PYTHONPATH (current directory: {os.getcwd()!r})?"
+        ) from exc
+    for part in qual.split("."):
+        if not hasattr(obj, part):
+            import difflib
+
+            public = sorted(n for n in dir(obj) if n.isidentifier() and not n.startswith("_"))
+            close = difflib.get_close_matches(part, public, n=3)
+            shown = ", ".join(public[:10]) + (f", ... ({len(public)} names)" if len(public) > 10 else "")
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            raise ValueError(f"{name}: module {mod_name!r} (imported from {spec!r}) has no attribute "
+                             f"{qual!r}; {hint}it has {shown or 'no public names'}")
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise ValueError(f"{name}: {spec!r} is a {type(obj).__name__}, expected a function train_fn(alpha, seed)")
+    return obj
+
+
+def function_id(fn) -> str:
+    """``"module:qualname"`` of a function: its identity in a store's run keys.
+
+    A function defined in a script run as ``__main__`` is named after the script's module when
+    it was started with ``python -m``.
+
+    >>> function_id(load_function("math:hypot"))
+    'math:hypot'
+    """
+    mod = getattr(fn, "__module__", None) or type(fn).__module__
+    qual = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    if mod == "__main__":
+        spec = getattr(_sys.modules.get("__main__"), "__spec__", None)
+        if spec is not None and getattr(spec, "name", None):
+            mod = spec.name
+    return f"{mod}:{qual}"
+
+
+def _importable(fn) -> str | None:
+    """None if worker processes can import ``fn`` by name, else the reason they cannot."""
+    qual = getattr(fn, "__qualname__", "")
+    mod = getattr(fn, "__module__", None)
+    if not qual or "<" in qual:
+        return f"{function_id(fn)} is a lambda or a function defined inside another function"
+    if mod is None:
+        return f"{fn!r} has no module"
+    if mod == "__main__" and not getattr(_sys.modules.get("__main__"), "__file__", None):
+        return f"{function_id(fn)} is defined in an interactive session (no file to import it from)"
+    return None
+
+
+def _check_signature(fn, config: dict) -> None:
+    import inspect
+
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return  # builtins without a signature: find out at the first call
+    try:
+        sig.bind(0.0, 0, **config)
+    except TypeError as exc:
+        extra = f", **config with keys {sorted(config)}" if config else ""
+        raise ValueError(
+            f"train_fn: expected a function train_fn(alpha, seed{extra}), got {function_id(fn)}{sig} ({exc})"
+        ) from None
+
+
+_RETURN_FORMAT = ("expected a sequence of 2 or more numbers (L0, L1, ...), or a mapping "
+                  "{'objectives': [L0, L1, ...], 'converged': bool, <extra fields>} or "
+                  "{'L0': ..., 'L1': ..., 'converged': bool, <extra fields>}")
+
+
+class _BadReturn(TypeError):
+    pass
+
+
+def _scalar(v):
+    if hasattr(v, "item") and getattr(v, "ndim", getattr(v, "dim", lambda: 0)() if callable(getattr(v, "dim", None)) else 0) == 0:
+        try:
+            v = v.item()
+        except (TypeError, ValueError):
+            pass
+    return v
+
+
+def _as_objectives(seq, what):
+    try:
+        arr = np.array([float(_scalar(v)) for v in seq], dtype=float)
+    except (TypeError, ValueError):
+        raise _BadReturn(f"train_fn returned {what}; {_RETURN_FORMAT}") from None
+    if arr.size < 2:
+        raise _BadReturn(f"train_fn returned {what} ({arr.size} number(s)); {_RETURN_FORMAT}")
+    return arr
+
+
+def _short_repr(value, n: int = 120) -> str:
+    text = repr(value)
+    return (text[:n] + "...") if len(text) > n else text
+
+
+def parse_return(value) -> tuple[list, bool, dict]:
+    """Read what a training function returned: ``(objectives, converged, extra)``.
+
+    Accepted: a sequence or 1-D array of ``m >= 2`` numbers ``(L0, L1, ...)``; or a mapping
+    with either ``"objectives": [L0, L1, ...]`` or keys ``"L0", "L1", ...``, an optional
+    ``"converged"`` (default True) and any extra fields (numbers, strings, bools or None),
+    which are stored with the run.
+
+    >>> parse_return((0.5, 2.0))
+    ([0.5, 2.0], True, {})
+    >>> parse_return({"L0": 0.5, "L1": 2.0, "converged": False, "epochs": 30})
+    ([0.5, 2.0], False, {'epochs': 30})
+    >>> parse_return(0.5)
+    Traceback (most recent call last):
+    ...
+    paretolab.sweep._BadReturn: train_fn returned 0.5 (float); expected a sequence of 2 or more numbers (L0, L1, ...), or a mapping {'objectives': [L0, L1, ...], 'converged': bool, <extra fields>} or {'L0': ..., 'L1': ..., 'converged': bool, <extra fields>}
+    """
+    from collections.abc import Mapping
+
+    what = f"{_short_repr(value)} ({type(value).__name__})"
+    converged, extra = True, {}
+    if isinstance(value, Mapping):
+        d = dict(value)
+        if "objectives" in d:
+            raw = d.pop("objectives")
+            if isinstance(raw, (str, bytes)) or not hasattr(raw, "__iter__"):
+                raise _BadReturn(f"train_fn returned objectives={_short_repr(raw)}; {_RETURN_FORMAT}")
+            obj = _as_objectives(list(raw), what)
+        else:
+            names = []
+            while f"L{len(names)}" in d:
+                names.append(f"L{len(names)}")
+            if len(names) < 2:
+                raise _BadReturn(f"train_fn returned a mapping with keys {sorted(map(str, d))}; {_RETURN_FORMAT}")
+            obj = _as_objectives([d.pop(k) for k in names], what)
+        if "converged" in d:
+            converged = bool(_scalar(d.pop("converged")))
+        for k, v in d.items():
+            v = _scalar(v)
+            if not (v is None or isinstance(v, (bool, int, float, str))):
+                raise _BadReturn(f"train_fn returned extra field {k!r} = {_short_repr(v)} "
+                                 f"({type(v).__name__}); extra fields must be numbers, strings, bools or None")
+            extra[str(k)] = v
+    elif isinstance(value, (str, bytes)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) != 1:
+        raise _BadReturn(f"train_fn returned {what}; {_RETURN_FORMAT}")
+    else:
+        obj = _as_objectives(list(value), what)
+    return obj.tolist(), converged, extra
+
+
+def _run_one(fn, alpha: float, seed: int, config: dict) -> dict:
+    """Call ``fn(alpha, seed, **config)`` in a worker; never raises for the run's own errors."""
+    import time
+    import traceback
+
+    t0 = time.perf_counter()
+    out = {"alpha": alpha, "seed": seed, "objectives": [], "converged": False, "failed": True,
+           "error": "", "extra": {}, "bad_return": None}
+    try:
+        value = fn(alpha, seed, **config)
+    except Exception as exc:  # noqa: BLE001 - a run's failure is recorded, not raised
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {tb[-1].filename}:{tb[-1].lineno})" if tb else ""
+        out["error"] = f"{type(exc).__name__}: {exc}{where}"
+    else:
+        try:
+            obj, converged, extra = parse_return(value)
+        except _BadReturn as exc:
+            out["bad_return"] = str(exc)
+        else:
+            finite = all(math.isfinite(v) for v in obj)
+            out.update(objectives=obj, converged=converged and finite, failed=not finite, extra=extra,
+                       error="" if finite else f"non-finite objectives {obj}")
+    out["elapsed"] = time.perf_counter() - t0
+    return out
+
+
+def _pool_initializer() -> None:  # one thread per worker process: the pool is the parallelism
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    if "torch" in _sys.modules:
+        _sys.modules["torch"].set_num_threads(1)
+
+
+def default_jobs() -> int:
+    """Cores this process may use (``os.sched_getaffinity`` where available)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _process_pool(n: int):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: workers start from a clean process, not a fork of a driver that may hold torch's
+    # thread pools (fork after OpenMP can hang)
+    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_pool_initializer)
+
+
+class make_executor:  # noqa: N801 - a context manager used like a function
+    """The executor for ``--jobs N`` / ``--scheduler ADDRESS``, as a context manager.
+
+    ``scheduler`` (a Dask scheduler address such as ``"tcp://10.0.0.5:8786"``) gives
+    ``distributed.Client(scheduler).get_executor()`` and closes the client at the end;
+    ``jobs=1`` gives None (serial, in the driver); ``jobs=N`` or None a process pool of N
+    (default: the cores available) shut down at the end.
+
+    >>> with make_executor(jobs=1) as ex:
+    ...     print(ex)
+    None
+    """
+
+    def __init__(self, jobs: int | None = None, scheduler: str | None = None, *, timeout: float = 30.0):
+        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
+            raise ValueError(f"jobs: expected an integer >= 1, got {jobs!r}")
+        if jobs is not None and scheduler is not None:
+            raise ValueError(f"jobs: give jobs or a scheduler address, not both (got jobs={jobs!r}, "
+                             f"scheduler={scheduler!r})")
+        self.jobs, self.scheduler, self.timeout = jobs, scheduler, timeout
+        self._client = self._executor = None
+
+    def __enter__(self):
+        if self.scheduler is not None:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise ImportError("scheduler: Dask is not installed; pip install 'paretolab[dask]' "
+                                  "(installs distributed)") from None
+            try:
+                self._client = Client(self.scheduler, timeout=self.timeout)
+            except Exception as exc:  # noqa: BLE001
+                raise ValueError(f"scheduler: could not connect to a Dask scheduler at {self.scheduler!r}: "
+                                 f"{type(exc).__name__}: {exc}") from exc
+            self._executor = self._client.get_executor()
+            return self._executor
+        n = default_jobs() if self.jobs is None else int(self.jobs)
+        if n == 1:
+            return None
+        self._executor = _process_pool(n)
+        return self._executor
+
+    def __exit__(self, *exc):
+        if self._client is not None:
+            self._client.close()
+        elif self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress_bar(progress, total: int, initial: int, failed: int, name: str):
+    """A callable ``update(done, failed)`` and a closer, for tqdm or a user's callback."""
+    if callable(progress):
+        def update(done, n_failed):
+            progress(done, total)
+        return update, lambda: None
+    if progress is False:
+        return (lambda done, n_failed: None), (lambda: None)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, initial=initial, desc=name, unit="run", file=_sys.stderr,
+               disable=None if progress is None else False, dynamic_ncols=True, leave=True)
+    bar.set_postfix(failed=failed, left=total - initial, refresh=False)
+
+    def update(done, n_failed):
+        bar.n = done
+        bar.set_postfix(failed=n_failed, left=total - done, refresh=False)
+        bar.refresh()
+    return update, bar.close
+
+
+def _user_result(rows: list[dict], name: str) -> SweepResult:
+    """A SweepResult from stored rows of a user's function (one per run, in the given order)."""
+    K = len(rows)
+    m = max((len(r["objectives"]) for r in rows), default=2)
+    m = max(m, 2)
+    obj = np.full((K, m), np.nan)
+    for i, r in enumerate(rows):
+        if len(r["objectives"]) == m:
+            obj[i] = r["objectives"]
+    alpha = np.array([r["alpha"] for r in rows], dtype=float)
+    failed = np.array([r["failed"] for r in rows], dtype=bool)
+    names = list(dict.fromkeys(k for r in rows for k in r.get("extra", {})))
+    extra = {}
+    for k in names:
+        vals = [r.get("extra", {}).get(k) for r in rows]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) or v is None for v in vals):
+            extra[k] = np.array([np.nan if v is None else v for v in vals], dtype=float)
+        else:
+            extra[k] = np.array(["" if v is None else v for v in vals], dtype=object)
+    loss = obj[:, 0] + alpha * obj[:, 1] if m == 2 else np.full(K, np.nan)
+    return SweepResult(
+        problem=name,
+        method=np.full(K, "linear"),
+        alpha=alpha,
+        epsilon=np.full(K, np.nan),
+        seed=np.array([r["seed"] for r in rows], dtype=np.int64),
+        objectives=obj,
+        params=np.zeros((K, 0)),
+        loss=loss,
+        grad_norm=np.full(K, np.nan),
+        avg_grad_norm=np.full(K, np.nan),
+        converged=np.array([r["converged"] for r in rows], dtype=bool) & ~failed,
+        diverged=np.array([r["failed"] and len(r["objectives"]) > 0 and not np.isfinite(r["objectives"]).all()
+                           for r in rows], dtype=bool),
+        multipliers=np.full((K, m - 1), np.nan),
+        steps=0,
+        lr=math.nan,
+        weights=np.c_[np.ones(K), alpha],
+        failed=failed,
+        error=np.array([r.get("error") or "" for r in rows], dtype=object),
+        elapsed=np.array([np.nan if r.get("elapsed") is None else r["elapsed"] for r in rows], dtype=float),
+        extra=extra,
+    )
+
+
+def sweep_function(
+    train_fn,
+    alphas=None,
+    *,
+    seeds=None,
+    store=None,
+    executor=None,
+    jobs: int | None = None,
+    retry_failed: bool = False,
+    config: dict | None = None,
+    grid_seed: int = 0,
+    progress=None,
+) -> SweepResult:
+    """Sweep a user's training function over alpha x seeds, resumably, on any executor.
+
+    ``train_fn(alpha, seed, **config)`` trains one model with ``L = L0 + alpha * L1`` from the
+    initialisation given by ``seed`` and returns its final losses: a sequence ``(L0, L1)`` (or
+    more objectives), or a mapping ``{"objectives": [L0, L1], "converged": bool, **extra}`` or
+    ``{"L0": ..., "L1": ..., "converged": bool, **extra}`` (see :func:`parse_return`). Same as
+    ``sweep(train_fn, ...)``.
+
+    A run that raises or returns non-finite values is recorded as failed (``failed``, ``error``)
+    and the sweep goes on; a return value of the wrong shape stops the sweep with a
+    ``TypeError`` saying what came back (after recording the runs already finished).
+
+    Parameters
+    ----------
+    train_fn : callable or str
+        The function, or ``"package.module:function"`` (see :func:`load_function`). Process pools
+        and Dask need a module-level (importable) function.
+    alphas : array_like or str, optional
+        Values or a spec (``"log:1e-3:1:9"``, ``"rand:0:5:50"``, see :func:`parse_alphas`).
+        Random specs are drawn once and stored: a resumed sweep reuses the stored values. May be
+        omitted when ``store`` already holds a plan.
+    seeds : int or sequence of int, optional
+        ``N`` means ``0..N-1``; default: the stored seeds, or 8.
+    store : str, path-like or :class:`paretolab.store.Store`, optional
+        SQLite results store. Finished runs in it are skipped; a store of a different sweep
+        (function, config or plan) is refused. Without a store, results live in memory only.
+    executor : concurrent.futures.Executor, optional
+        Any executor (e.g. ``distributed.Client(address).get_executor()``); not shut down here.
+    jobs : int, optional
+        Without ``executor``: 1 runs serially in this process; N (default: the cores available)
+        uses a process pool of N workers (one torch/OpenMP thread each).
+    retry_failed : bool
+        Rerun the runs stored as failed (only those, plus any missing ones).
+    config : dict, optional
+        JSON-serialisable keyword arguments for ``train_fn``; part of every run's key.
+    grid_seed : int
+        Seed for random alpha specs.
+    progress : None, bool or callable
+        None: a tqdm bar on stderr when it is a terminal; True: always; False: none; a callable
+        ``progress(done, total)`` in runs.
+
+    Returns
+    -------
+    SweepResult
+        One row per run of the plan (alpha-major, then seed), with ``failed``, ``error``,
+        ``elapsed`` and ``extra``; ``problem`` is the function's ``module:qualname``, ``method``
+        is ``"linear"``; ``params``, ``grad_norm`` and ``steps`` do not apply (empty, NaN, 0).
+
+    Examples
+    --------
+    >>> def train(alpha, seed):  # a stand-in for training: the L0, L1 it ends at
+    ...     return {"L0": alpha / (1 + alpha), "L1": 1 / (1 + alpha) + 0.01 * seed, "epochs": 3}
+    >>> r = sweep_function(train, alphas=[1.0, 3.0], seeds=2, jobs=1, progress=False)
+    >>> r.objectives.tolist(), r.seed.tolist(), r.extra["epochs"].tolist()
+    ([[0.5, 0.5], [0.5, 0.51], [0.75, 0.25], [0.75, 0.26]], [0, 1, 0, 1], [3.0, 3.0, 3.0, 3.0])
+    >>> bool(r.failed.any()), r.problem
+    (False, 'paretolab.sweep:train')
+    """
+    from paretolab.store import Store, StoreError, run_key
+
+    if isinstance(train_fn, str):
+        train_fn = load_function(train_fn, name="train_fn")
+    if not callable(train_fn):
+        raise ValueError(f"train_fn: expected a function train_fn(alpha, seed) or 'package.module:function', "
+                         f"got {_short_repr(train_fn)} ({type(train_fn).__name__})")
+    if config is None:
+        config = {}
+    if not isinstance(config, dict) or not all(isinstance(k, str) for k in config):
+        raise ValueError(f"config: expected a dict of keyword arguments for train_fn, got {_short_repr(config)}")
+    import json
+
+    try:
+        json.dumps(config, allow_nan=True)
+    except TypeError as exc:
+        raise ValueError(f"config: expected JSON-serialisable values (it is part of each run's key), got "
+                         f"{_short_repr(config)} ({exc})") from None
+    _check_signature(train_fn, config)
+    if isinstance(retry_failed, (int, np.integer)) is False:
+        raise ValueError(f"retry_failed: expected a bool, got {retry_failed!r}")
+    if executor is not None and jobs is not None:
+        raise ValueError(f"jobs: give jobs or an executor, not both (got jobs={jobs!r}, executor={executor!r})")
+    if executor is not None and not hasattr(executor, "submit"):
+        raise ValueError(f"executor: expected a concurrent.futures.Executor (with .submit), got "
+                         f"{_short_repr(executor)} ({type(executor).__name__})")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
+        raise ValueError(f"jobs: expected an integer >= 1, got {jobs!r}")
+    fid = function_id(train_fn)
+
+    own_store = store is not None and not isinstance(store, Store)
+    st = Store(store) if own_store else store
+    try:
+        stored = st.meta() if st is not None else {}
+        # the plan: stored values win when this call names the same spec (never redraw)
+        old_a = stored.get("alphas", {})
+        spec = alphas.strip() if isinstance(alphas, str) else None
+        if alphas is None:
+            if not old_a:
+                raise ValueError("alphas: expected alpha values or a spec (e.g. 'log:1e-3:1:9'), got None "
+                                 "(and no stored plan to resume)")
+            alpha_vals = np.array(old_a["values"], dtype=float)
+            spec, gseed = old_a.get("spec"), old_a.get("grid_seed", grid_seed)
+        elif spec is not None and old_a.get("spec") == spec and old_a.get("grid_seed") == grid_seed:
+            alpha_vals, gseed = np.array(old_a["values"], dtype=float), grid_seed
+        else:
+            alpha_vals, gseed = _values(alphas, "alphas", grid_seed), grid_seed
+        if seeds is None:
+            seed_vals = np.array(stored["seeds"], dtype=np.int64) if stored.get("seeds") else _seeds(8)
+        else:
+            seed_vals = _seeds(seeds)
+        plan_alpha = np.repeat(alpha_vals, seed_vals.size)
+        plan_seed = np.tile(seed_vals, alpha_vals.size)
+        keys = [run_key(fid, a, s, config) for a, s in zip(plan_alpha, plan_seed)]
+        if len(set(keys)) != len(keys):
+            raise ValueError("alphas: the plan repeats an (alpha, seed) pair; expected distinct alpha values "
+                             "and distinct seeds")
+        if st is not None:
+            st.bind({"function": fid, "config": config,
+                     "alphas": {"spec": spec, "grid_seed": int(gseed), "values": alpha_vals.tolist()},
+                     "seeds": seed_vals.tolist()})
+            status = st.status()
+        else:
+            status = {}
+        memory: dict[str, dict] = {}
+        todo = [i for i, k in enumerate(keys) if k not in status or (retry_failed and status[k])]
+        total = len(keys)
+        n_failed = sum(1 for k in keys if status.get(k) and not retry_failed)
+        done = total - len(todo)
+        update, close_bar = _progress_bar(progress, total, done, n_failed, fid.split(":")[-1])
+        log.info("sweep %s: %d runs, %d already stored, %d to run", fid, total, done, len(todo))
+
+        def record(i: int, out: dict) -> None:
+            nonlocal done, n_failed
+            if out.get("bad_return"):
+                raise TypeError(f"{out['bad_return']} (run alpha={out['alpha']!r}, seed={out['seed']!r})")
+            row = dict(out, key=keys[i])
+            m_seen = next((len(r["objectives"]) for r in memory.values() if not r["failed"]), None)
+            if not row["failed"] and m_seen is not None and len(row["objectives"]) != m_seen:
+                raise TypeError(f"train_fn returned {len(row['objectives'])} objectives for alpha="
+                                f"{out['alpha']!r}, seed={out['seed']!r}, but {m_seen} for earlier runs")
+            if st is not None:
+                st.put(row, replace=retry_failed)
+            memory[keys[i]] = row
+            done += 1
+            n_failed += bool(row["failed"])
+            update(done, n_failed)
+
+        try:
+            if executor is None and (jobs == 1 or len(todo) <= 1 and jobs is None):
+                for i in todo:
+                    record(i, _run_one(train_fn, float(plan_alpha[i]), int(plan_seed[i]), config))
+            else:
+                _run_parallel(train_fn, todo, plan_alpha, plan_seed, config, executor, jobs, record)
+        finally:
+            close_bar()
+        if st is not None:
+            rows = st.rows(keys)
+        else:
+            rows = [memory[k] for k in keys]
+        return _user_result(rows, fid)
+    except StoreError:
+        raise
+    finally:
+        if own_store and st is not None:
+            st.close()
+
+
+def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, record) -> None:
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    own = executor is None
+    if own:
+        why = _importable(fn)
+        if why is not None:
+            raise ValueError(f"train_fn: worker processes cannot import it: {why}. Define it at module level "
+                             "in an importable module, or run serially with jobs=1")
+        executor = _process_pool(min(int(jobs or default_jobs()), len(todo)))
+    futures = {}
+    fatal = None
+    try:
+        for i in todo:
+            futures[executor.submit(_run_one, fn, float(plan_alpha[i]), int(plan_seed[i]), config)] = i
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                if fut.cancelled():
+                    continue
+                try:
+                    out = fut.result()
+                except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
+                    err = RuntimeError(
+                        f"executor: a run (alpha={float(plan_alpha[futures[fut]])!r}, seed="
+                        f"{int(plan_seed[futures[fut]])}) could not be executed: {type(exc).__name__}: {exc}. "
+                        "Finished runs are stored; rerun the sweep to continue"
+                        + ("" if _importable(fn) is None else f" (note: {_importable(fn)})"))
+                    err.__cause__ = exc
+                    out = None
+                    if fatal is None:
+                        fatal = err
+                if out is not None and fatal is None:
+                    try:
+                        record(futures[fut], out)
+                    except Exception as exc:  # noqa: BLE001 - stop: bad return or the store failed
+                        fatal = exc
+                elif out is not None and not out.get("bad_return"):
+                    try:  # draining after a fatal error: keep every finished run we can
+                        record(futures[fut], out)
+                    except Exception:  # noqa: BLE001
+                        pass
+                if fatal is not None:
+                    for f in pending:
+                        f.cancel()
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
+    finally:
+        if own:
+            executor.shutdown(wait=fatal is None, cancel_futures=True)
+    if fatal is not None:
+        raise fatal
+
+
 # --------------------------------------------------------------------------- reading a sweep
 def linear_outcomes(result: SweepResult, front, *, tol: float = 0.02) -> np.ndarray:
     """Classify each run of a weighted-sum sweep against a (dense) analytic 2-D front.
@@ -509,7 +1131,5 @@ class _CallableModule(type(math)):
     def __call__(self, *args, **kwargs):
         return sweep(*args, **kwargs)
 
-
-import sys as _sys  # noqa: E402
 
 _sys.modules[__name__].__class__ = _CallableModule
