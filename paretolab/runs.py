@@ -1,4 +1,5 @@
-"""Reading a table of losses from a user's own runs (CSV) into arrays, with clear errors."""
+"""Reading a table of losses from a user's own runs (CSV or a sweep's SQLite store) into arrays,
+with clear errors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["RunsTable", "read_runs_csv"]
+__all__ = ["RunsTable", "read_runs", "read_runs_csv", "read_store"]
 
 _META = ("alpha", "seed", "epsilon", "method", "converged", "diverged", "error", "status")
 
@@ -28,6 +29,11 @@ class RunsTable:
     seed: np.ndarray | None
     lines: np.ndarray
     dropped: int
+    # from a store (paretolab.store): per kept row, the function's converged flag; the number of
+    # failed runs (raised or non-finite; counted in ``dropped`` too) and their alpha, seed, error
+    converged: np.ndarray | None = None
+    failed: int = 0
+    failures: tuple = ()
 
 
 def _number(text: str, path: str, line: int, column: str) -> float:
@@ -65,6 +71,10 @@ def read_runs_csv(path, columns=None) -> RunsTable:
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise ValueError(f"path: expected an existing CSV file, got {path!r} (not found)")
+    from paretolab.store import is_store
+
+    if is_store(path):  # a sweep's SQLite store: same table
+        return read_store(path, columns)
     with open(path, newline="") as fh:
         reader = csv.reader(fh)
         try:
@@ -124,3 +134,74 @@ def _choose(header: list[str], columns, path: str) -> list[int]:
         else:
             raise ValueError(f"columns: {c!r} is not a column of {path}; columns present: {header}")
     return chosen
+
+
+def read_runs(path, columns=None) -> RunsTable:
+    """Read a user's runs from a CSV (:func:`read_runs_csv`) or a sweep's store (:func:`read_store`),
+    told apart by the file's first bytes.
+
+    >>> read_runs("missing.sqlite")
+    Traceback (most recent call last):
+    ...
+    ValueError: path: expected an existing CSV file or store, got 'missing.sqlite' (not found)
+    """
+    from paretolab.store import is_store
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
+    return read_store(path, columns) if is_store(path) else read_runs_csv(path, columns)
+
+
+def read_store(path, columns=None) -> RunsTable:
+    """Read the runs of a sweep's SQLite store (opened read-only) for analysis.
+
+    ``objectives`` holds the finished, finite runs (unconverged ones included, flagged in
+    ``converged``); failed runs are counted in ``failed`` (and ``dropped``) and listed in
+    ``failures`` as ``{"alpha", "seed", "error"}``. ``lines`` numbers the kept runs (1-based, in
+    alpha then seed order). ``columns`` picks objectives by name (``"L0,L2"``) or index.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from paretolab.sweep import sweep
+    >>> def train(alpha, seed):
+    ...     return (alpha, 1 / (1 + alpha)) if alpha < 3 else (float("nan"), 0.0)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "runs.sqlite"
+    >>> _ = sweep(train, alphas=[1, 2, 3], seeds=1, store=path, jobs=1, progress=False)
+    >>> t = read_store(path)
+    >>> t.objectives.round(3).tolist(), t.alpha.tolist(), t.failed, t.failures[0]["error"]
+    ([[1.0, 0.5], [2.0, 0.333]], [1.0, 2.0], 1, 'non-finite objectives [nan, 0.0]')
+    """
+    from paretolab.store import Store, StoreError
+
+    path = os.fspath(path)
+    try:
+        with Store(path, readonly=True) as st:
+            rows = st.rows()
+    except StoreError as exc:
+        raise ValueError(str(exc)) from None
+    if not rows:
+        raise ValueError(f"{path}: the store holds no finished runs yet")
+    m = max(len(r["objectives"]) for r in rows)
+    header = [f"L{j}" for j in range(m)]
+    chosen = _choose(header, columns, path) if columns is not None else list(range(m))
+    if len(chosen) < 2:
+        raise ValueError(f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
+                         f"(columns present: {header})")
+    ok = [not r["failed"] and len(r["objectives"]) == m and all(math.isfinite(v) for v in r["objectives"])
+          for r in rows]
+    kept = [r for r, k in zip(rows, ok) if k]
+    obj = np.array([[r["objectives"][i] for i in chosen] for r in kept], dtype=float).reshape(len(kept), len(chosen))
+    failures = tuple({"alpha": r["alpha"], "seed": r["seed"], "error": r["error"]} for r in rows if r["failed"])
+    return RunsTable(
+        names=tuple(header[i] for i in chosen),
+        objectives=obj,
+        alpha=np.array([r["alpha"] for r in kept], dtype=float),
+        seed=np.array([r["seed"] for r in kept], dtype=float),
+        lines=np.array([i + 1 for i, k in enumerate(ok) if k], dtype=int),
+        dropped=len(rows) - len(kept),
+        converged=np.array([r["converged"] for r in kept], dtype=bool),
+        failed=len(failures),
+        failures=failures,
+    )

@@ -704,11 +704,28 @@ def _run_one(fn, alpha: float, seed: int, config: dict) -> dict:
     return out
 
 
-def _pool_initializer() -> None:  # one thread per worker process: the pool is the parallelism
+def _pool_initializer(driver_pid: int) -> None:
+    """Worker set-up: one thread per worker process (the pool is the parallelism), and exit when
+    the driver is gone (a driver killed with SIGKILL cannot shut its pool down)."""
+    import threading
+    import time
+
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     if "torch" in _sys.modules:
         _sys.modules["torch"].set_num_threads(1)
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(driver_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # pragma: no cover - a pid reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="paretolab-driver-watch", daemon=True).start()
 
 
 def default_jobs() -> int:
@@ -726,7 +743,8 @@ def _process_pool(n: int):
     # forkserver: workers start from a clean process, not a fork of a driver that may hold torch's
     # thread pools (fork after OpenMP can hang)
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_pool_initializer)
+    return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_pool_initializer,
+                               initargs=(os.getpid(),))
 
 
 class make_executor:  # noqa: N801 - a context manager used like a function
@@ -1051,6 +1069,9 @@ def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, recor
                         f"executor: a run (alpha={float(plan_alpha[futures[fut]])!r}, seed="
                         f"{int(plan_seed[futures[fut]])}) could not be executed: {type(exc).__name__}: {exc}. "
                         "Finished runs are stored; rerun the sweep to continue"
+                        + (" (a worker process died: out of memory, a crash in native code, or a driver "
+                           "script without an `if __name__ == '__main__':` guard)"
+                           if type(exc).__name__ == "BrokenProcessPool" else "")
                         + ("" if _importable(fn) is None else f" (note: {_importable(fn)})"))
                     err.__cause__ = exc
                     out = None

@@ -1,0 +1,244 @@
+"""The results store: rows, refusals, CSV export, reading for analysis, and kill-and-resume.
+
+The kill test runs the sweep in a real driver subprocess, kills it with SIGKILL while runs are
+being recorded, several times at different moments (serial and with a process pool), then
+re-runs it to the end and checks that exactly the missing runs ran and that the file is sound.
+"""
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from paretolab.runs import read_runs, read_runs_csv, read_store
+from paretolab.store import Store, StoreError, free_name, is_store, open_store, run_key
+from paretolab.sweep import sweep
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _row(alpha, seed, objectives=(1.0, 2.0), failed=False, **kw):
+    return dict(key=run_key("m:f", alpha, seed), alpha=alpha, seed=seed, objectives=list(objectives),
+                converged=not failed, failed=failed, **kw)
+
+
+def _plan(values=(0.5, 1.0), seeds=(0,)):
+    return {"function": "m:f", "config": {}, "alphas": {"spec": None, "grid_seed": 0, "values": list(values)},
+            "seeds": list(seeds)}
+
+
+# --------------------------------------------------------------------------- rows
+def test_put_keeps_the_first_row_unless_replacing(tmp_path):
+    path = tmp_path / "s.sqlite"
+    with Store(path) as st:
+        st.bind(_plan())
+        st.put(_row(0.5, 0, failed=True, error="boom", objectives=[]))
+        st.put(_row(0.5, 0, objectives=(9.0, 9.0)))  # same key: ignored
+        assert st.count() == 1 and st.rows()[0]["error"] == "boom"
+        st.put(_row(0.5, 0, objectives=(3.0, 4.0), extra={"epochs": 5}, elapsed=1.5), replace=True)
+        (row,) = st.rows()
+        assert row["objectives"] == [3.0, 4.0] and not row["failed"] and row["extra"] == {"epochs": 5}
+        assert row["elapsed"] == 1.5 and st.status() == {run_key("m:f", 0.5, 0): False}
+        assert st.integrity() == "ok"
+    assert is_store(path) and open_store(path, readonly=True).meta() == _plan()
+
+
+def test_run_key_depends_on_everything_that_makes_a_run():
+    base = run_key("pkg.mod:train", 0.1, 0, {"width": 8})
+    assert base == run_key("pkg.mod:train", 0.1, 0, {"width": 8})
+    assert len({base, run_key("pkg.mod:other", 0.1, 0, {"width": 8}), run_key("pkg.mod:train", 0.1 + 1e-17 + 1e-16, 0,
+               {"width": 8}), run_key("pkg.mod:train", 0.1, 1, {"width": 8}),
+               run_key("pkg.mod:train", 0.1, 0, {"width": 16})}) == 5
+
+
+def test_not_a_store_and_missing_files_are_clear_errors(tmp_path):
+    text = tmp_path / "runs.csv"
+    text.write_text("alpha,seed,L0,L1\n1,0,1,2\n")
+    with pytest.raises(StoreError, match=r"is not a paretolab store \(not an SQLite file\); pick another file, "
+                                         r"e.g. '.*runs-2.csv'"):
+        Store(text)
+    with pytest.raises(StoreError, match=r"expected an existing store file, got .*nothing.sqlite' \(not found\)"):
+        Store(tmp_path / "nothing.sqlite", readonly=True)
+    with pytest.raises(StoreError, match=r"expected a file, got .* \(a directory\?\)"):
+        Store(tmp_path)
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(StoreError, match=r"an SQLite file but not a paretolab store \(no 'runs' table\)"):
+        open_store(other, readonly=True).meta()
+    (tmp_path / "runs-2.csv").write_text("")
+    assert free_name(text) == str(tmp_path / "runs-3.csv")
+
+
+def test_read_only_directory_falls_back_to_reading_the_file_as_it_is(tmp_path):
+    path = tmp_path / "s.sqlite"
+    with Store(path) as st:
+        st.bind(_plan())
+        st.put(_row(0.5, 0))
+    # immutable=1 is what a read-only directory (no -shm possible) needs; check it reads the same
+    uri = "file:" + str(path) + "?immutable=1"
+    with sqlite3.connect(uri, uri=True) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert not os.path.exists(str(path) + "-wal")  # the writer's close folded the WAL back in
+
+
+# --------------------------------------------------------------------------- export and analysis
+def test_csv_export_and_reader_for_analyze(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    fn = _write_module(tmp_path, "storemod_a")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        r = sweep(f"{fn}:flaky", alphas=[0.5, 1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)
+    finally:
+        sys.path.remove(str(tmp_path))
+    out = tmp_path / "runs.csv"
+    with open_store(path, readonly=True) as st:
+        st.to_csv(out)
+        with pytest.raises(FileExistsError):
+            st.to_csv(out)
+    with open(out) as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 6
+    assert list(rows[0])[:6] == ["method", "alpha", "epsilon", "seed", "L0", "L1"]
+    assert {"converged", "diverged", "failed", "error", "elapsed"} <= set(rows[0])
+    errors = [row["error"] for row in rows if row["failed"] == "1"]
+    assert len(errors) == 3 and all(e.startswith("ValueError: seed 1 fails (at ") for e in errors)
+    np.testing.assert_allclose([float(row["L0"]) for row in rows if row["failed"] == "0"], r.objectives[~r.failed, 0])
+
+    t = read_store(path)
+    assert t.names == ("L0", "L1") and t.dropped == 3 and t.failed == 3
+    assert t.alpha.tolist() == [0.5, 1.0, 2.0] and t.seed.tolist() == [0, 0, 0]
+    assert t.converged.tolist() == [True, True, False]  # the function reported alpha = 2 unconverged
+    assert [f["error"][:23] for f in t.failures] == ["ValueError: seed 1 fail"] * 3
+    # the same table through the generic readers (a store or a CSV)
+    for reader in (read_runs, read_runs_csv):
+        t2 = reader(path)
+        np.testing.assert_array_equal(t2.objectives, t.objectives)
+    from_csv = read_runs(out)
+    np.testing.assert_array_equal(from_csv.objectives, t.objectives)
+    from paretolab.compare import analyze
+
+    a = analyze(t.objectives, names=t.names, alpha=t.alpha, seed=t.seed, dropped=t.dropped)
+    assert a.n_points == 3 and a.dropped == 3
+
+
+def test_reader_errors_name_the_file(tmp_path):
+    with pytest.raises(ValueError, match=r"path: expected an existing CSV file or store, got .*nope.sqlite"):
+        read_runs(tmp_path / "nope.sqlite")
+    empty = tmp_path / "empty.sqlite"
+    with Store(empty) as st:
+        st.bind(_plan())
+    with pytest.raises(ValueError, match=r"holds no finished runs"):
+        read_store(empty)
+
+
+# --------------------------------------------------------------------------- kill and resume
+MODULE = '''
+import os, time
+
+def train(alpha, seed):
+    with open(os.environ["PARETOLAB_CALL_LOG"], "a") as fh:
+        fh.write(f"{alpha!r},{seed}\\n")
+    time.sleep(0.015)
+    return {"objectives": [alpha / (1 + alpha), 1 / (1 + alpha) + 0.001 * seed], "converged": alpha < 4.5}
+
+def flaky(alpha, seed):
+    if seed == 1:
+        raise ValueError("seed 1 fails")
+    return {"L0": alpha, "L1": 1 / (1 + alpha), "converged": alpha < 2}
+'''
+
+DRIVER = '''
+import sys
+from paretolab.sweep import sweep
+
+if __name__ == "__main__":  # process pools start workers from a fresh interpreter (forkserver)
+    sweep("{module}:train", alphas="rand:0:5:20", seeds=3, store=sys.argv[1], jobs=int(sys.argv[2]),
+          progress=False)
+'''
+
+
+def _write_module(tmp_path, name):
+    (tmp_path / f"{name}.py").write_text(textwrap.dedent(MODULE))
+    return name
+
+
+def _count(path):
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _log(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as fh:
+        return [(float(a), int(s)) for a, s in (line.split(",") for line in fh.read().split())]
+
+
+def _settle(path, quiet=0.3):
+    """Wait until the call log stops growing (orphaned pool workers finishing their call)."""
+    size, t = -1, time.monotonic()
+    while time.monotonic() - t < 5:
+        now = os.path.getsize(path) if os.path.exists(path) else 0
+        if now == size:
+            return
+        size = now
+        time.sleep(quiet)
+
+
+def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp_path):
+    name = _write_module(tmp_path, "killmod")
+    (tmp_path / "driver.py").write_text(DRIVER.format(module=name))
+    store = tmp_path / "runs.sqlite"
+    log = tmp_path / "calls.log"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), ROOT]), PARETOLAB_CALL_LOG=str(log))
+    total = 60
+    kills = [(1, 3, 0.0), (1, 12, 0.007), (2, 22, 0.013), (1, 30, 0.021)]  # (jobs, rows seen, extra delay)
+    for jobs, rows, delay in kills:
+        before = _count(store)
+        proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(store), str(jobs)], env=env,
+                                cwd=tmp_path, stderr=subprocess.PIPE)
+        t0 = time.monotonic()
+        while _count(store) < rows and proc.poll() is None and time.monotonic() - t0 < 60:
+            time.sleep(0.002)
+        time.sleep(delay)
+        assert proc.poll() is None, f"the driver ended before the kill: {proc.stderr.read().decode()}"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stderr.close()
+        _settle(log)
+        after = _count(store)
+        assert before <= after < total, (before, after)
+        with open_store(store, readonly=True) as st:
+            assert st.integrity() == "ok"
+    stored_before = _count(store)
+    with open_store(store, readonly=True) as st:
+        done_before = {(r["alpha"], r["seed"]) for r in st.rows()}
+        alphas = st.meta()["alphas"]["values"]
+    os.remove(log)
+    subprocess.run([sys.executable, str(tmp_path / "driver.py"), str(store), "1"], env=env, cwd=tmp_path,
+                   check=True, timeout=120)
+    calls = _log(log)
+    # the last rerun ran exactly the missing runs, each once
+    assert len(calls) == len(set(calls)) == total - stored_before
+    plan = {(a, s) for a in alphas for s in range(3)}
+    assert set(calls) == plan - done_before
+    with open_store(store, readonly=True) as st:
+        assert st.integrity() == "ok"
+        rows = st.rows()
+        assert st.meta()["alphas"]["values"] == alphas  # the random plan was never redrawn
+    assert len(rows) == total and len({r["key"] for r in rows}) == total
+    assert {(r["alpha"], r["seed"]) for r in rows} == plan
+    assert not any(r["failed"] for r in rows)
+    for r in rows:
+        np.testing.assert_allclose(r["objectives"], [r["alpha"] / (1 + r["alpha"]),
+                                                     1 / (1 + r["alpha"]) + 0.001 * r["seed"]])
