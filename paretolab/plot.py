@@ -96,7 +96,7 @@ def _result_columns(result):
 # --------------------------------------------------------------------------- front plot
 def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEFAULT_TOL,
                labels=("L0", "L1"), title: str | None = None, colorbar: bool = True,
-               annotate: bool = True):
+               annotate: bool = True, min_depth: float = 0.0, front_label: str = "reference front"):
     """The front, its supported hull, its concave regions, and where the runs of a sweep landed.
 
     Parameters
@@ -112,6 +112,9 @@ def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEF
     ax : matplotlib Axes, optional
     tol : float
         Tolerance of :func:`paretolab.front.concave_regions`.
+    min_depth : float
+        Regions shallower than this (relative to the front's extent) are not drawn: a noisy
+        sampled front (NSGA-II) has many hairline regions that would hide the real ones.
 
     Returns
     -------
@@ -130,7 +133,7 @@ def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEF
     f = _front_points(front)
     if f.shape[1] != 2:
         raise ValueError(f"front: expected 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
-    ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label="reference front", gid="front", zorder=2)
+    ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label=front_label, gid="front", zorder=2)
     if analytic is not None:
         a = F.as_points(analytic, "analytic")
         ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.4, label="analytic front", zorder=2)
@@ -139,7 +142,7 @@ def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEF
         hull = f[sup]
         ax.plot(hull[:, 0], hull[:, 1], "--", color="0.35", lw=1.0, label="supported hull (weighted sums)",
                 gid="hull", zorder=1)
-    regions = F.concave_regions(f, tol=tol) if len(f) >= 3 else []
+    regions = [r for r in (F.concave_regions(f, tol=tol) if len(f) >= 3 else []) if r.depth >= min_depth]
     from matplotlib.patches import Polygon
 
     for i, r in enumerate(regions):
@@ -252,7 +255,7 @@ def plot_alpha_response(result, *, front=None, critical=None, ax=None, tol: floa
     ax.set_ylabel("loss at the end of training")
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=7, loc="upper center", framealpha=0.9)
+    ax.legend(fontsize=7, loc="best", framealpha=0.9)
     return ax
 
 
@@ -505,7 +508,8 @@ def plot_front3d(front, result=None, *, ax=None, labels=("L0", "L1", "L2"), titl
             style = METHOD_STYLE.get(m, dict(marker="D", color="0.3", label=m))
             ok = (method == m) & converged & ~diverged
             ax.scatter(obj[ok, 0], obj[ok, 1], obj[ok, 2], marker=style["marker"], c=style["color"],
-                       edgecolors="black", linewidths=0.4, s=26, depthshade=False, gid="reached",
+                       edgecolors="black", linewidths=0.4, s=70 if m == "linear" else 26, depthshade=False,
+                       gid="reached",
                        label=f"{style['label']} ({int(ok.sum())} runs)")
             bad = (method == m) & ~converged & ~diverged
             if bad.any():
