@@ -1041,8 +1041,13 @@ def sweep_function(
             st.close()
 
 
+def _cancel(futures) -> None:
+    for f in futures:
+        f.cancel()
+
+
 def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, record) -> None:
-    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures import as_completed
 
     own = executor is None
     if own:
@@ -1056,43 +1061,40 @@ def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, recor
     try:
         for i in todo:
             futures[executor.submit(_run_one, fn, float(plan_alpha[i]), int(plan_seed[i]), config)] = i
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                if fut.cancelled():
-                    continue
-                try:
-                    out = fut.result()
-                except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
-                    err = RuntimeError(
-                        f"executor: a run (alpha={float(plan_alpha[futures[fut]])!r}, seed="
-                        f"{int(plan_seed[futures[fut]])}) could not be executed: {type(exc).__name__}: {exc}. "
-                        "Finished runs are stored; rerun the sweep to continue"
+        for fut in as_completed(futures):  # O(1) per finished run; cancelled futures come out too
+            if fut.cancelled():
+                continue
+            i = futures[fut]
+            try:
+                out = fut.result()
+            except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
+                out = None
+                if fatal is None:
+                    fatal = RuntimeError(
+                        f"executor: a run (alpha={float(plan_alpha[i])!r}, seed={int(plan_seed[i])}) could not "
+                        f"be executed: {type(exc).__name__}: {exc}. Finished runs are stored; rerun the sweep "
+                        "to continue"
                         + (" (a worker process died: out of memory, a crash in native code, or a driver "
                            "script without an `if __name__ == '__main__':` guard)"
                            if type(exc).__name__ == "BrokenProcessPool" else "")
                         + ("" if _importable(fn) is None else f" (note: {_importable(fn)})"))
-                    err.__cause__ = exc
-                    out = None
-                    if fatal is None:
-                        fatal = err
-                if out is not None and fatal is None:
-                    try:
-                        record(futures[fut], out)
-                    except Exception as exc:  # noqa: BLE001 - stop: bad return or the store failed
-                        fatal = exc
-                elif out is not None and not out.get("bad_return"):
-                    try:  # draining after a fatal error: keep every finished run we can
-                        record(futures[fut], out)
-                    except Exception:  # noqa: BLE001
-                        pass
-                if fatal is not None:
-                    for f in pending:
-                        f.cancel()
+                    fatal.__cause__ = exc
+                    _cancel(futures)
+            if out is None:
+                continue
+            if fatal is None:
+                try:
+                    record(i, out)
+                except Exception as exc:  # noqa: BLE001 - stop: a bad return value or the store failed
+                    fatal = exc
+                    _cancel(futures)
+            elif not out.get("bad_return"):
+                try:  # draining after a fatal error: keep every finished run we still can
+                    record(i, out)
+                except Exception:  # noqa: BLE001
+                    pass
     except BaseException:
-        for f in futures:
-            f.cancel()
+        _cancel(futures)
         raise
     finally:
         if own:
