@@ -31,6 +31,7 @@ __all__ = [
     "plot_front3d",
     "plot_methods",
     "plot_search",
+    "new_figure",
     "save",
 ]
 

@@ -223,3 +223,26 @@ def test_plots_do_not_touch_pyplot_state():
         assert plt.get_fignums() == before
     else:
         assert "matplotlib.pyplot" not in sys.modules
+
+
+def test_front_plot_accepts_a_reference_front_and_alpha_zero(tmp_path):
+    from paretolab.reference import ReferenceFront
+
+    front = _dent_like_front(51)
+    ref = ReferenceFront("toy", front, np.zeros((len(front), 2)), np.full(len(front), "nsga2", dtype=object))
+    r = _result(front[[0, 25, 50]], alpha=[0.0, 1.0, 100.0], seed=[0, 0, 0])
+    ax = P.plot_front(ref, r, min_depth=0.0)
+    (sc,) = _reached(ax)
+    assert len(sc.get_offsets()) == 3
+    norm = sc.norm
+    assert norm.vmin == 1.0 and norm.vmax == 100.0  # alpha = 0 drawn at the low end of the scale
+    assert np.isfinite(sc.get_array()).all()
+    deep_only = P.plot_front(ref, min_depth=10.0)
+    assert not [p for p in deep_only.patches if p.get_gid() == "concave-region"]
+    _written(ax, tmp_path)
+
+
+def test_new_figure_gives_flat_axes_with_projections():
+    fig, axes = P.new_figure(2, 2, projections=[None, "3d", None, None])
+    assert len(axes) == 4 and axes[1].name == "3d" and axes[0].name == "rectilinear"
+    assert all(ax.figure is fig for ax in axes)
