@@ -407,12 +407,13 @@ def _hadamard(penalty: str) -> Problem:
     # w1^2 + w2^2 = t both maximise the product on the diagonal). So the front is
     # w1 = w2 = u, u in [0, 1]: L0 = (1 - u^2)^2 / 2 and L1 = 2u (lasso, concave-then-convex
     # in (L0, L1), t = L1 in [0, 2]) or L1 = 2u^2 (ridge, L0 = (1 - L1/2)^2 / 2, convex).
+    # u runs from 1 down to 0 so that the front comes in pareto_front order (L0 increasing).
     def pareto_set(k):
-        u = np.linspace(0.0, 1.0, k)
+        u = np.linspace(1.0, 0.0, k)
         return np.c_[u, u]
 
     def front(k):
-        u = np.linspace(0.0, 1.0, k)
+        u = np.linspace(1.0, 0.0, k)
         return np.c_[0.5 * (1 - u**2) ** 2, 2 * u if penalty == "lasso" else 2 * u**2]
 
     desc = (

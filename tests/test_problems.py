@@ -52,6 +52,8 @@ def test_contract(name):
     assert front.shape[1] == p.n_obj and 250 <= front.shape[0] <= 300
     assert np.isfinite(front).all()
     assert is_nondominated(front).all(), f"{name}: analytic front has dominated points"
+    if p.n_obj == 2:  # in pareto_front order, ready for concave_regions
+        assert (np.diff(front[:, 0]) >= 0).all() and (np.diff(front[:, 1]) <= 0).all(), name
     ps = np.asarray(p.pareto_set(300))
     assert ps.shape == (front.shape[0], p.n_var)
     assert ((ps >= lo - 1e-12) & (ps <= hi + 1e-12)).all(), f"{name}: Pareto set leaves the box"
