@@ -123,7 +123,77 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
                     "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    rn = commands.add_parser(
+        "run",
+        help="run the experiments (all by default): figures, a text and JSON report, the verdicts",
+        description="Run the named experiments (all by default; see `paretolab run --list`), write "
+        "their figures and report.txt / report.json to --out, and print each verdict. An existing, "
+        "non-empty --out folder is never overwritten: a new timestamped folder next to it is used "
+        "instead, and its name is printed.",
+    )
+    rn.add_argument("names", nargs="*", metavar="NAME", help="experiments to run (default: all)")
+    rn.add_argument("--out", default="paretolab-results", help="output folder (default paretolab-results)")
+    rn.add_argument("--quick", action="store_true", help="small budgets: a smoke run in seconds")
+    rn.add_argument("--list", action="store_true", help="list the experiments and their questions")
+    rn.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return parser
+
+
+def fresh_folder(path: str) -> tuple[str, bool]:
+    """``path`` if it is missing or empty, else a new sibling ``path-YYYYmmdd-HHMMSS[-k]``.
+
+    Returns the folder to write to (created) and whether it differs from ``path``.
+    """
+    import time
+
+    if not os.path.exists(path) or (os.path.isdir(path) and not os.listdir(path)):
+        os.makedirs(path, exist_ok=True)
+        return path, False
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate, k = f"{path.rstrip(os.sep)}-{stamp}", 1
+    while os.path.exists(candidate):
+        k += 1
+        candidate = f"{path.rstrip(os.sep)}-{stamp}-{k}"
+    os.makedirs(candidate)
+    return candidate, True
+
+
+def run_command(args, out=None, err=None) -> int:
+    """Run ``paretolab run``; returns the exit status."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    import json
+
+    from paretolab import experiments
+
+    if args.list:
+        for name in experiments.names():
+            d = experiments.describe(name)
+            print(f"{name:18s} {d['title']}\n{'':18s} {d['question']}", file=out)
+        return 0
+    unknown = [n for n in args.names if n not in experiments.names()]
+    if unknown:
+        print(f"paretolab run: error: unknown experiment(s) {unknown}; expected names from "
+              f"{experiments.names()}", file=err)
+        return 2
+    try:
+        folder, moved = fresh_folder(args.out)
+    except OSError as exc:
+        print(f"paretolab run: error: --out: cannot create {args.out!r}: {exc}", file=err)
+        return 2
+    if moved:
+        print(f"note: {args.out} already holds results; writing to {folder} instead", file=err)
+    results = experiments.run_experiments(args.names or None, folder, quick=args.quick,
+                                          progress=not args.no_progress)
+    text = experiments.format_report(results)
+    with open(os.path.join(folder, "report.txt"), "w") as fh:
+        fh.write(text + "\n")
+    with open(os.path.join(folder, "report.json"), "w") as fh:
+        json.dump([r.to_dict() for r in results], fh, indent=1)
+    for r in results:
+        print(f"{r.name}: {r.verdict}", file=out)
+    print(f"figures and report.txt / report.json in {folder}", file=out)
+    return 0
 
 
 def front_command(args, out=None, err=None) -> int:
@@ -320,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
         return problems_command()
     if args.command == "sweep":
         return sweep_command(args)
+    if args.command == "run":
+        return run_command(args)
     if args.command == "front":
         return front_command(args)
     if args.command == "analyze":

@@ -20,7 +20,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_main_command_installs_cpu_torch_first():
     main = readme_blocks("bash")[0].strip()
-    assert "torch==2.13.0" in main and main.endswith("paretolab demo")
+    assert "torch==2.13.0" in main and main.endswith("paretolab run")
 
 
 def test_readme_python_examples_run():
