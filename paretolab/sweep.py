@@ -15,6 +15,12 @@ Alpha specs (the CLI's ``--alphas``, also accepted by :func:`sweep`), parsed by
 ``rand-log:1e-2:1e2:50``    50 log-uniform draws in [1e-2, 1e2] (seeded, sorted)
 ``1,2,5``                   an explicit list (one value is fine: ``3``)
 ==========================  ===================================================
+
+Your own model: ``sweep(train_fn, alphas=..., seeds=..., store="runs.sqlite")`` calls
+``train_fn(alpha, seed)`` once per run instead (:func:`sweep_function`), on a process pool, any
+``concurrent.futures.Executor`` or Dask (``Client(address).get_executor()``), records each
+finished run in a resumable SQLite store (:mod:`paretolab.store`) and returns the same
+:class:`SweepResult`.
 """
 
 from __future__ import annotations

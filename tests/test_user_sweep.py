@@ -160,13 +160,15 @@ def test_process_pool_and_dask_give_the_same_store_as_serial(tmp_path):
     plan = dict(alphas="log:0.1:10:5", seeds=3, progress=False)
     sweep(flaky, store=tmp_path / "serial.sqlite", jobs=1, **plan)
     sweep(flaky, store=tmp_path / "pool.sqlite", jobs=2, **plan)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        r = sweep(flaky, store=tmp_path / "dask.sqlite", executor=client.get_executor(), **plan)
+    for processes in (False, True):  # Dask workers as threads, then as separate processes
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
+                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+            r = sweep(flaky, store=tmp_path / f"dask{processes}.sqlite", executor=client.get_executor(), **plan)
     serial = _table(tmp_path / "serial.sqlite")
     assert len(serial) == 15 and sum(row[5] for row in serial) == 5  # seed 1 raises
     assert _table(tmp_path / "pool.sqlite") == serial
-    assert _table(tmp_path / "dask.sqlite") == serial
+    assert _table(tmp_path / "daskFalse.sqlite") == serial
+    assert _table(tmp_path / "daskTrue.sqlite") == serial
     assert len(r) == 15 and r.failed.sum() == 5
 
 
@@ -364,3 +366,28 @@ def test_a_full_disk_stops_the_sweep_with_the_stored_runs_intact(tmp_path):
     CALLS.clear()
     r = sweep(train, alphas=big, seeds=2, store=path, jobs=1, progress=False)
     assert len(r) == 400 and not r.failed.any() and len(CALLS) == 400 - len(keys)
+
+
+class _LosesSeedOne:
+    """An executor whose runs of seed 1 are lost (as when a cluster worker dies)."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        if args[2] == 1:
+            f.set_exception(OSError("worker tcp://10.0.0.7:4000 lost"))
+        else:
+            f.set_result(fn(*args))
+        return f
+
+
+def test_an_executor_failure_stops_the_sweep_keeping_finished_runs(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    with pytest.raises(RuntimeError, match=r"executor: a run \(alpha=[12].0, seed=1\) could not be executed: OSError: "
+                                           r"worker tcp://10.0.0.7:4000 lost. Finished runs are stored"):
+        sweep(three, alphas=[1.0, 2.0], seeds=2, store=path, executor=_LosesSeedOne(), progress=False)
+    with open_store(path, readonly=True) as st:
+        assert sorted((r["alpha"], r["seed"]) for r in st.rows()) == [(1.0, 0), (2.0, 0)]
+    r = sweep(three, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)  # resume elsewhere
+    assert len(r) == 4 and not r.failed.any()
