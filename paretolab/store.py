@@ -184,6 +184,12 @@ class Store:
             if str(mode).lower() != "wal":
                 raise sqlite3.OperationalError(f"could not switch to WAL journal (got {mode!r}); read-only?")
             conn.execute("PRAGMA synchronous=NORMAL")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and not {"meta", "runs"} <= tables:
+                conn.close()
+                raise StoreError(
+                    f"store: {self.path!r} is an SQLite file of something else (tables {sorted(tables)}), not a "
+                    f"paretolab store; it was not changed. Pick another file, e.g. {free_name(self.path)!r}")
             conn.executescript(_SCHEMA)
             return conn
         except sqlite3.DatabaseError as exc:

@@ -939,7 +939,7 @@ def sweep_function(
     >>> bool(r.failed.any()), r.problem
     (False, 'paretolab.sweep:train')
     """
-    from paretolab.store import Store, StoreError, run_key
+    from paretolab.store import Store, run_key
 
     if isinstance(train_fn, str):
         train_fn = load_function(train_fn, name="train_fn")
@@ -1040,8 +1040,6 @@ def sweep_function(
         else:
             rows = [memory[k] for k in keys]
         return _user_result(rows, fid)
-    except StoreError:
-        raise
     finally:
         if own_store and st is not None:
             st.close()
@@ -1064,6 +1062,7 @@ def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, recor
         executor = _process_pool(min(int(jobs or default_jobs()), len(todo)))
     futures = {}
     fatal = None
+    interrupted = False
     try:
         for i in todo:
             futures[executor.submit(_run_one, fn, float(plan_alpha[i]), int(plan_seed[i]), config)] = i
@@ -1099,12 +1098,13 @@ def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, recor
                     record(i, out)
                 except Exception:  # noqa: BLE001
                     pass
-    except BaseException:
+    except BaseException:  # Ctrl-C or an error of the driver: do not wait for running runs
         _cancel(futures)
+        interrupted = True
         raise
     finally:
         if own:
-            executor.shutdown(wait=fatal is None, cancel_futures=True)
+            executor.shutdown(wait=fatal is None and not interrupted, cancel_futures=True)
     if fatal is not None:
         raise fatal
 

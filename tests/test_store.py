@@ -70,6 +70,11 @@ def test_not_a_store_and_missing_files_are_clear_errors(tmp_path):
         Store(tmp_path)
     other = tmp_path / "other.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(StoreError, match=r"an SQLite file of something else \(tables \['t'\]\), not a paretolab "
+                                         r"store; it was not changed"):
+        Store(other)
+    with sqlite3.connect(other) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["t"]
     with pytest.raises(StoreError, match=r"an SQLite file but not a paretolab store \(no 'runs' table\)"):
         open_store(other, readonly=True).meta()
     (tmp_path / "runs-2.csv").write_text("")
