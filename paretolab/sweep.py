@@ -36,7 +36,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 __all__ = ["SweepResult", "grid", "parse_alphas", "sweep", "linear_outcomes", "sweep_function",
-           "load_function", "function_id", "make_executor"]
+           "load_function", "function_id", "make_executor", "SerialExecutor", "parse_return",
+           "default_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -753,17 +754,40 @@ def _process_pool(n: int):
                                initargs=(os.getpid(),))
 
 
+class SerialExecutor:
+    """Runs each call in the driver, at ``submit`` (``concurrent.futures`` protocol); what
+    ``make_executor(jobs=1)`` gives. :func:`sweep_function` treats it as ``jobs=1``: one run at a
+    time, each recorded as soon as it finishes."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        from concurrent.futures import Future
+
+        f = Future()
+        try:
+            f.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+            f.set_exception(exc)
+        return f
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "SerialExecutor()"
+
+
 class make_executor:  # noqa: N801 - a context manager used like a function
     """The executor for ``--jobs N`` / ``--scheduler ADDRESS``, as a context manager.
 
     ``scheduler`` (a Dask scheduler address such as ``"tcp://10.0.0.5:8786"``) gives
     ``distributed.Client(scheduler).get_executor()`` and closes the client at the end;
-    ``jobs=1`` gives None (serial, in the driver); ``jobs=N`` or None a process pool of N
-    (default: the cores available) shut down at the end.
+    ``jobs=1`` gives a :class:`SerialExecutor` (runs in the driver); ``jobs=N`` or None a
+    process pool of N (default: the cores available) shut down at the end. Pass what it gives
+    as ``sweep(..., executor=ex)``.
 
     >>> with make_executor(jobs=1) as ex:
     ...     print(ex)
-    None
+    SerialExecutor()
     """
 
     def __init__(self, jobs: int | None = None, scheduler: str | None = None, *, timeout: float = 30.0):
@@ -791,7 +815,7 @@ class make_executor:  # noqa: N801 - a context manager used like a function
             return self._executor
         n = default_jobs() if self.jobs is None else int(self.jobs)
         if n == 1:
-            return None
+            return SerialExecutor()
         self._executor = _process_pool(n)
         return self._executor
 
@@ -1028,7 +1052,8 @@ def sweep_function(
             update(done, n_failed)
 
         try:
-            if executor is None and (jobs == 1 or len(todo) <= 1 and jobs is None):
+            if isinstance(executor, SerialExecutor) or (executor is None and (jobs == 1 or len(todo) <= 1
+                                                                              and jobs is None)):
                 for i in todo:
                     record(i, _run_one(train_fn, float(plan_alpha[i]), int(plan_seed[i]), config))
             else:

@@ -207,7 +207,8 @@ def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp
     log = tmp_path / "calls.log"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), ROOT]), PARETOLAB_CALL_LOG=str(log))
     total = 60
-    kills = [(1, 3, 0.0), (1, 12, 0.007), (2, 22, 0.013), (1, 30, 0.021)]  # (jobs, rows seen, extra delay)
+    # (jobs, rows seen, extra delay): the first kill lands while the driver starts up
+    kills = [(1, 0, 0.3), (1, 3, 0.0), (1, 12, 0.007), (2, 22, 0.013), (1, 30, 0.021)]
     for jobs, rows, delay in kills:
         before = _count(store)
         proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(store), str(jobs)], env=env,
@@ -223,8 +224,9 @@ def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp
         _settle(log)
         after = _count(store)
         assert before <= after < total, (before, after)
-        with open_store(store, readonly=True) as st:
-            assert st.integrity() == "ok"
+        if os.path.exists(store):
+            with open_store(store, readonly=True) as st:
+                assert st.integrity() == "ok"
     stored_before = _count(store)
     with open_store(store, readonly=True) as st:
         done_before = {(r["alpha"], r["seed"]) for r in st.rows()}

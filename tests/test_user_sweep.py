@@ -11,7 +11,7 @@ import pytest
 
 import paretolab
 from paretolab.store import Store, StoreError, StoreMismatch, open_store
-from paretolab.sweep import SweepResult, function_id, load_function, make_executor, parse_return, sweep
+from paretolab.sweep import SerialExecutor, SweepResult, function_id, load_function, make_executor, parse_return, sweep
 
 CALLS = []  # (alpha, seed) of every call made in this process (serial runs only)
 FAIL_SEEDS = {1}
@@ -174,7 +174,10 @@ def test_process_pool_and_dask_give_the_same_store_as_serial(tmp_path):
 
 def test_make_executor_for_jobs_and_bad_choices():
     with make_executor(jobs=1) as ex:
-        assert ex is None
+        assert isinstance(ex, SerialExecutor)
+        CALLS.clear()
+        r = sweep(train, alphas=[1.0, 2.0], seeds=1, executor=ex, progress=False)
+        assert CALLS == [(1.0, 0), (2.0, 0)] and len(r) == 2  # ran here, in plan order
     with make_executor(jobs=2) as ex:
         assert ex.submit(math.hypot, 3, 4).result() == 5.0
     with pytest.raises(ValueError, match=r"jobs: expected an integer >= 1, got 0"):
