@@ -331,21 +331,57 @@ def test_read_only_store_is_a_clear_error_and_loses_nothing(tmp_path):
     assert CALLS == [] and _table(path) == before
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
-                    reason="running as root: chmod does not stop root from writing (mode=ro is tested above)")
-def test_read_only_file_is_a_clear_error(tmp_path):  # pragma: no cover - needs a non-root user
-    path = tmp_path / "runs.sqlite"
-    sweep(train, alphas=[1.0], seeds=2, store=path, jobs=1, progress=False)
-    before = _table(path)
-    os.chmod(path, 0o444)
-    os.chmod(tmp_path, 0o555)
+RO_SCRIPT = """
+import sys
+from paretolab.runs import read_store
+from paretolab.store import StoreError
+from paretolab.sweep import sweep
+try:
+    sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=sys.argv[1], jobs=1, progress=False)
+except StoreError as exc:
+    print("ERROR", exc)
+print("READ", len(read_store(sys.argv[1]).objectives))
+"""
+
+
+def test_read_only_file_and_directory_are_a_clear_error(tmp_path):
+    """chmod'ed file and directory. Root ignores file modes, so as root the check runs in a child
+    without CAP_DAC_OVERRIDE (setpriv), where the modes apply as for any user."""
+    import shutil
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, str(tmp_path / "ro_driver.py"), str(tmp_path / "data" / "runs.sqlite")]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: file modes do not stop root (mode=ro is tested above)")
+        cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+               "--inh-caps=-dac_override,-dac_read_search"] + cmd
+    (tmp_path / "ro_mod.py").write_text("def train(alpha, seed):\n    return (alpha, 1 / (1 + alpha))\n")
+    (tmp_path / "ro_driver.py").write_text(RO_SCRIPT)
+    data = tmp_path / "data"
+    data.mkdir()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.path.dirname(os.path.dirname(__file__))]))
+    sys.path.insert(0, str(tmp_path))
     try:
-        with pytest.raises(StoreError, match=r"read-only"):
-            sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)
-        assert _table(path) == before
+        sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=data / "runs.sqlite", jobs=1, progress=False)
     finally:
-        os.chmod(tmp_path, 0o755)
-        os.chmod(path, 0o644)
+        sys.path.remove(str(tmp_path))
+    with Store(data / "runs.sqlite") as st:
+        st.connection.execute("DELETE FROM runs WHERE alpha = 2.0")  # as if stopped half-way
+    before = _table(data / "runs.sqlite")
+    os.chmod(data / "runs.sqlite", 0o444)
+    os.chmod(data, 0o555)
+    try:
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        os.chmod(data, 0o755)
+        os.chmod(data / "runs.sqlite", 0o644)
+    assert out.returncode == 0, out.stderr
+    assert "ERROR store: c" in out.stdout and "(the file or its directory is read-only)" in out.stdout, out.stdout
+    assert "nothing in it was changed" in out.stdout or "already stored are intact" in out.stdout, out.stdout
+    assert "READ 2" in out.stdout  # analysis still reads it (directory read-only: no WAL side files)
+    assert _table(data / "runs.sqlite") == before
 
 
 def test_a_full_disk_stops_the_sweep_with_the_stored_runs_intact(tmp_path):
