@@ -318,6 +318,13 @@ class Store:
         except sqlite3.DatabaseError:
             return 0
 
+    def n_objectives(self) -> int | None:
+        """Number of objectives of the stored successful runs (None before the first one)."""
+        if not self._has_tables():
+            return None
+        row = self.connection.execute("SELECT objectives FROM runs WHERE failed = 0 LIMIT 1").fetchone()
+        return len(json.loads(row[0])) if row else None
+
     def status(self) -> dict[str, bool]:
         """``{key: failed}`` for every stored run."""
         if not self._has_tables():

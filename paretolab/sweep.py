@@ -1035,15 +1035,18 @@ def sweep_function(
         update, close_bar = _progress_bar(progress, total, done, n_failed, fid.split(":")[-1])
         log.info("sweep %s: %d runs, %d already stored, %d to run", fid, total, done, len(todo))
 
+        m_seen = st.n_objectives() if st is not None else None
+
         def record(i: int, out: dict) -> None:
-            nonlocal done, n_failed
+            nonlocal done, n_failed, m_seen
             if out.get("bad_return"):
                 raise TypeError(f"{out['bad_return']} (run alpha={out['alpha']!r}, seed={out['seed']!r})")
             row = dict(out, key=keys[i])
-            m_seen = next((len(r["objectives"]) for r in memory.values() if not r["failed"]), None)
-            if not row["failed"] and m_seen is not None and len(row["objectives"]) != m_seen:
-                raise TypeError(f"train_fn returned {len(row['objectives'])} objectives for alpha="
-                                f"{out['alpha']!r}, seed={out['seed']!r}, but {m_seen} for earlier runs")
+            if not row["failed"]:
+                if m_seen is not None and len(row["objectives"]) != m_seen:
+                    raise TypeError(f"train_fn returned {len(row['objectives'])} objectives for alpha="
+                                    f"{out['alpha']!r}, seed={out['seed']!r}, but {m_seen} for earlier runs")
+                m_seen = len(row["objectives"])
             if st is not None:
                 st.put(row, replace=retry_failed)
             memory[keys[i]] = row

@@ -258,6 +258,8 @@ def test_a_change_in_the_number_of_objectives_stops_the_sweep_keeping_earlier_ru
         sweep(changes_shape, alphas=[0.5, 2.0], seeds=1, store=path, jobs=1, progress=False)
     with open_store(path, readonly=True) as st:
         assert [r["alpha"] for r in st.rows()] == [0.5]
+    with pytest.raises(TypeError, match=r"3 objectives for alpha=2.0, seed=0, but 2 for earlier"):  # resumed too
+        sweep(changes_shape, alphas=[0.5, 2.0], seeds=1, store=path, jobs=1, progress=False)
 
 
 def test_parse_return_formats():
