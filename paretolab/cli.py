@@ -80,12 +80,22 @@ def build_parser() -> argparse.ArgumentParser:
         "grid), rand:0:5:50 (uniform draws), rand-log:1e-2:1e2:50 (log-uniform draws), "
         "1,2,5 (a list). Random draws are seeded by --grid-seed.",
     )
-    sw.add_argument("--problem", required=True, help="registered problem name (see `paretolab problems`)")
+    target = sw.add_mutually_exclusive_group(required=True)
+    target.add_argument("--problem", help="registered problem name (see `paretolab problems`)")
+    target.add_argument("--fn", help="your training function as package.module:function, called as "
+                        "fn(alpha, seed) and returning (L0, L1) or a mapping; needs --store")
+    sw.add_argument("--store", help="with --fn: SQLite results store (created, or resumed: finished runs "
+                    "are skipped)")
+    sw.add_argument("--jobs", type=int, default=None, help="with --fn: worker processes (1: serial in "
+                    "this process; default: one per core)")
+    sw.add_argument("--scheduler", help="with --fn: address of a Dask scheduler, e.g. tcp://host:8786")
+    sw.add_argument("--retry-failed", action="store_true", help="with --fn: rerun only the failed runs")
     sw.add_argument("--alphas", help="alpha spec for linear/chebyshev, e.g. log:1e-2:1e2:21")
     sw.add_argument("--epsilons", help="eps spec for mdmm (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10")
     sw.add_argument("--weights", help="for problems with m > 2 objectives: weight vectors, rows "
                     "separated by ';', e.g. '1,0,0;0,1,0;1,1,1'")
-    sw.add_argument("--seeds", type=int, default=8, help="number of seeds per alpha (default 8)")
+    sw.add_argument("--seeds", type=int, default=None, help="number of seeds per alpha (default 8; "
+                    "with --fn and an existing store: the stored plan)")
     sw.add_argument("--method", default="linear", help="linear, chebyshev or mdmm (default linear)")
     sw.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
     sw.add_argument("--lr", type=float, default=1e-2, help="learning rate (default 0.01)")
@@ -119,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alpha and depth, and the balanced point. With alpha and seed columns, also the jumps "
         "between neighbouring alphas and the alphas where seeds disagree.",
     )
-    an.add_argument("file", help="CSV file with a header line")
+    an.add_argument("file", help="CSV file with a header line, or a results store (runs.sqlite)")
     an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
                     "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
@@ -254,10 +264,10 @@ def analyze_command(args, out=None, err=None) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     from paretolab.compare import analyze
-    from paretolab.runs import read_runs_csv
+    from paretolab.runs import read_runs
 
     try:
-        table = read_runs_csv(args.file, args.columns)
+        table = read_runs(args.file, args.columns)
         result = analyze(table.objectives, names=table.names, alpha=table.alpha, seed=table.seed,
                          dropped=table.dropped)
     except ValueError as exc:
@@ -266,10 +276,16 @@ def analyze_command(args, out=None, err=None) -> int:
     if args.json:
         import json
 
-        json.dump(result.to_dict(), out)
+        data = result.to_dict()
+        data["failures"] = list(table.failures)
+        json.dump(data, out)
         print(file=out)
-    else:
-        print(result, file=out)
+        return 0
+    print(result, file=out)
+    for f in table.failures[:5]:
+        print(f"failed run: alpha={f['alpha']:.4g} seed={f['seed']}: {f['error']}", file=out)
+    if table.failed > 5:
+        print(f"... {table.failed - 5} more failed runs", file=out)
     return 0
 
 
@@ -285,11 +301,59 @@ def problems_command(out=None) -> int:
     return 0
 
 
+def sweep_fn_command(args, out, err) -> int:
+    """``paretolab sweep --fn ...``: a user's training function, resumable, on any executor."""
+    from paretolab.store import StoreError
+    from paretolab.sweep import make_executor, sweep_function
+
+    problem_only = [f"--{k.replace('_', '-')}" for k in ("epsilons", "weights", "n_var", "out")
+                    if getattr(args, k) is not None]
+    try:
+        if problem_only:
+            raise ValueError(f"{', '.join(problem_only)}: options of --problem sweeps; with --fn use "
+                             "--store (and `paretolab analyze STORE` or Store.to_csv for a CSV)")
+        if not args.store:
+            raise ValueError("--store: expected a file for the results of --fn runs (e.g. runs.sqlite), got none")
+        with make_executor(jobs=args.jobs, scheduler=args.scheduler) as executor:
+            result = sweep_function(args.fn, alphas=args.alphas, seeds=args.seeds, store=args.store,
+                                    executor=executor, retry_failed=args.retry_failed,
+                                    grid_seed=args.grid_seed, progress=False if args.no_progress else None)
+    except (ValueError, TypeError, StoreError, RuntimeError) as exc:
+        print(f"paretolab sweep: error: {exc}", file=err)
+        return 2
+    if args.json:
+        import json
+
+        json.dump(result.to_dict(), out)
+        print(file=out)
+        return 0
+    failed = np.asarray(result.failed, dtype=bool)
+    print(f"{args.fn}: {len(result)} runs in {args.store}: {int((~failed & result.converged).sum())} "
+          f"converged, {int((~failed & ~result.converged).sum())} not converged, {int(failed.sum())} failed",
+          file=out)
+    for i in np.flatnonzero(failed)[:5]:
+        print(f"  failed: alpha={result.alpha[i]:.4g} seed={result.seed[i]}: {result.error[i]}", file=out)
+    if failed.sum() > 5:
+        print(f"  ... {int(failed.sum()) - 5} more failed runs; --retry-failed reruns them", file=out)
+    print(f"next: paretolab analyze {args.store}", file=out)
+    return 0
+
+
 def sweep_command(args, out=None, err=None) -> int:
     """Run ``paretolab sweep``; returns the exit status."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     import json
+
+    if args.fn is not None:
+        return sweep_fn_command(args, out, err)
+    fn_only = [f"--{k.replace('_', '-')}" for k in ("store", "jobs", "scheduler") if getattr(args, k) is not None]
+    if fn_only or args.retry_failed:
+        print(f"paretolab sweep: error: {', '.join(fn_only) or '--retry-failed'}: options of --fn sweeps "
+              "(built-in problems train in one batch in this process)", file=err)
+        return 2
+    if args.seeds is None:
+        args.seeds = 8
 
     from paretolab.sweep import sweep
 

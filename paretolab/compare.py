@@ -386,7 +386,7 @@ class Analysis:
     def __str__(self) -> str:
         names = ", ".join(self.names)
         lines = [
-            f"{self.n_points} runs ({names}), {self.dropped} dropped for non-finite values; "
+            f"{self.n_points} runs ({names}), {self.dropped} dropped (non-finite values or failed runs); "
             f"front of {len(self.front)} points, {int(self.supported.sum())} supported",
             "  balanced point: " + ", ".join(f"{n}={v:.4g}" for n, v in zip(self.names, self.balanced)),
         ]
