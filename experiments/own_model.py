@@ -136,7 +136,8 @@ def write_figure(result, analysis, out_dir) -> str:
     fig, (ax0, ax1) = new_figure(2, width=5.2, height=4.2)
     ok = ~result.failed
     plot_front(analysis.front, _subset(result, ok), ax=ax0, labels=("L0 (MSE)", "L1 (mean |w|)"),
-               title="MLP + L1 penalty: runs and their front", front_label="empirical front")
+               title="MLP + L1 penalty: runs and their front", front_label="empirical front",
+               min_depth=analysis.min_depth)
     plot_alpha_response(_subset(result, ok), front=analysis.front, ax=ax1, labels=("L0 (MSE)", "L1 (mean |w|)"),
                         title="final losses against alpha (one marker per seed)")
     ax0.set_xscale("log")  # the fit spans three decades of MSE before it collapses to the zero function

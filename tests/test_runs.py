@@ -78,3 +78,28 @@ def test_analyze_convex_and_three_objectives():
     assert a.regions == () and a.supported.all() and "no concave region" in str(a)
     b = analyze(np.random.default_rng(0).random((40, 3)))
     assert b.regions == () and "more than 2 objectives" in str(b)
+
+
+def noisy_runs(concave: bool, sigma: float, seed: int = 0):
+    """4 seeds x 20 alphas landing near points of a quarter circle, with scatter sigma."""
+    rng = np.random.default_rng(seed)
+    t = np.repeat(np.linspace(0, np.pi / 2, 20), 4)
+    pts = np.c_[np.sin(t), np.cos(t)] if concave else np.c_[1 - np.cos(t), 1 - np.sin(t)]
+    pts = pts + rng.normal(0, sigma, pts.shape)
+    return pts, np.repeat(np.geomspace(0.01, 100, 20), 4), np.tile(np.arange(4), 20)
+
+
+@pytest.mark.parametrize("seed", range(100, 120))  # other seeds than those that set NOISE_FACTOR
+def test_noise_dents_are_not_reported_as_concave_regions(seed):
+    from paretolab.front import concave_regions, pareto_front
+
+    pts, alpha, seeds = noisy_runs(concave=False, sigma=0.004, seed=seed)
+    assert concave_regions(pareto_front(pts)), "the scatter does make dents at the default tolerance"
+    a = analyze(pts, alpha=alpha, seed=seeds)
+    assert a.regions == () and a.shallow_regions >= 1 and a.runs.jumps == ()
+    assert 0.01 < a.min_depth < 0.1
+    assert "noise" in str(a) and "no concave region" in str(a)
+    # a real concave front with the same scatter keeps its region
+    pts, alpha, seeds = noisy_runs(concave=True, sigma=0.004, seed=seed)
+    b = analyze(pts, alpha=alpha, seed=seeds)
+    assert len(b.regions) == 1 and b.regions[0]["depth"] > 0.2
