@@ -18,7 +18,8 @@ from paretolab import front as F
 NOISE_FACTOR = 6.0
 """Concave regions of an empirical front must be this many times deeper than the seed scatter."""
 
-__all__ = ["Analysis", "Report", "analyze", "compare", "project_onto_front", "seed_noise"]
+__all__ = ["Analysis", "Report", "analyze", "compare", "project_onto_front", "seed_noise",
+           "weighted_sum_outcomes"]
 
 
 def project_onto_front(points, front, /) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +145,7 @@ class Report:
 
 
 def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: float = F.DEFAULT_TOL,
-            min_depth: float = 0.0) -> Report:
+            min_depth: float = 0.0, outcome_tol: float = 0.02) -> Report:
     """Compare the runs of a sweep with a front (analytic, NSGA-II, or any points).
 
     Parameters
@@ -156,6 +157,9 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     radius : float
         Distance (objectives scaled to the front's extent) within which a run counts as on the
         front and covers it.
+    outcome_tol : float
+        Tolerance of :func:`weighted_sum_outcomes` (distance to the front and weighted-sum gap)
+        that tells hits from local minima.
     min_depth : float
         Concave regions shallower than this (relative to the front's extent) are left out, e.g.
         dents that run-to-run noise makes in an empirical front.
@@ -220,7 +224,7 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     hv_front = F.hypervolume(fu, ref=ref_point)
     hv_fraction = F.hypervolume((reached - lo) / span, ref=ref_point) / hv_front if len(reached) and hv_front > 0 else 0.0
 
-    outcome = _outcomes(f, fu, objectives, alpha, methods, ok, diverged, distance, position, radius) if two_d else np.full(n, "", dtype=object)
+    outcome = _outcomes(f, objectives, alpha, methods, ok, diverged, outcome_tol) if two_d else np.full(n, "", dtype=object)
     regions, crit, jumps, disagreements = (), (), (), ()
     if two_d:
         regions = _regions_report(f, position, distance, ok, methods, radius, tol, min_depth)
@@ -257,26 +261,50 @@ def _arc(fu: np.ndarray) -> np.ndarray:
     return arc / arc[-1] if arc[-1] > 0 else arc
 
 
-def _outcomes(f, fu, objectives, alpha, methods, ok, diverged, distance, position, radius):
-    """Weighted-sum runs against the front's prediction: global optimum, local minimum, ..."""
+def weighted_sum_outcomes(objectives, alpha, converged, diverged, front, *, tol: float = 0.02) -> np.ndarray:
+    """Label weighted-sum runs against the prediction of a (dense) 2-D front.
+
+    ``"global"``: converged on the front (within ``tol``) with ``L0 + alpha * L1`` within
+    ``tol`` of its minimum over the front (a hit; both ends count at a tie such as alpha = 1
+    on Fonseca-Fleming). ``"local"``: converged on the front but with a worse weighted sum: a
+    local minimum, e.g. on a locally convex cap away from its end. ``"off-front"``: converged
+    but farther than ``tol`` from the front. ``"unconverged"`` and ``"diverged"``: not evidence.
+    Distances and weighted-sum gaps are in units of the front's extent (objectives scaled to
+    [0, 1], the gap divided by ``1 + alpha``).
+
+    >>> front = [[0.0, 1.0], [0.5, 0.8], [1.0, 0.0]]  # concave: alpha* = 1
+    >>> weighted_sum_outcomes([[0.0, 1.0], [1.0, 0.0], [0.5, 0.8]], [0.5, 0.5, 2.0],
+    ...                       [True, True, False], [False, False, False], front).tolist()
+    ['global', 'local', 'unconverged']
+    """
+    f = F.pareto_front(F.as_points(front, "front"))
+    if f.shape[1] != 2:
+        raise ValueError(f"front: expected 2 objectives, got {f.shape[1]}")
+    objectives = np.asarray(objectives, dtype=float)
+    diverged = np.asarray(diverged, dtype=bool)
+    out = np.full(len(objectives), "unconverged", dtype=object)
+    out[diverged] = "diverged"
+    ok = np.asarray(converged, dtype=bool) & ~diverged
+    if not ok.any():
+        return out.astype(str)
+    lo, span = F._extent(f)
+    fu, pts = (f - lo) / span, (objectives[ok] - lo) / span
+    d_front = project_onto_front(objectives[ok], f)[0]
+    # weighted sums in scaled units: alpha in scaled units is alpha * span1 / span0
+    a_unit = np.nan_to_num(np.asarray(alpha, dtype=float)[ok], nan=0.0) * span[1] / span[0]
+    best = fu[F.weighted_sum_optimum(fu, a_unit)]
+    gap = (pts[:, 0] + a_unit * pts[:, 1] - (best[:, 0] + a_unit * best[:, 1])) / (1 + a_unit)
+    out[ok] = np.where(d_front > tol, "off-front", np.where(gap <= tol, "global", "local"))
+    return out.astype(str)
+
+
+def _outcomes(f, objectives, alpha, methods, ok, diverged, tol):
+    """:func:`weighted_sum_outcomes` for the linear runs with an alpha; "" for the others."""
     out = np.full(len(objectives), "", dtype=object)
-    linear = methods == "linear"
-    out[linear & ~ok] = "unconverged"
-    out[linear & diverged] = "diverged"
-    runs = np.flatnonzero(linear & ok & np.isfinite(alpha))
-    if runs.size == 0:
-        return out
-    arc = _arc(fu)
-    predicted = arc[F.weighted_sum_optimum(f, alpha[runs])]
-    on_front = distance[runs] <= radius
-    # at the optimum: within the radius of the predicted point along the front
-    at_optimum = np.abs(position[runs] - predicted) * _arc_length(fu) <= radius
-    out[runs] = np.where(~on_front, "off-front", np.where(at_optimum, "global", "local"))
+    rows = (methods == "linear") & np.isfinite(alpha)
+    if rows.any():
+        out[rows] = weighted_sum_outcomes(objectives[rows], alpha[rows], ok[rows], diverged[rows], f, tol=tol)
     return out
-
-
-def _arc_length(fu: np.ndarray) -> float:
-    return float(np.linalg.norm(np.diff(fu, axis=0), axis=1).sum()) if len(fu) > 1 else 0.0
 
 
 def _regions_report(f, position, distance, ok, methods, radius, tol, min_depth=0.0):

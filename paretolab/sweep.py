@@ -1139,15 +1139,9 @@ def _run_parallel(fn, todo, plan_alpha, plan_seed, config, executor, jobs, recor
 
 # --------------------------------------------------------------------------- reading a sweep
 def linear_outcomes(result: SweepResult, front, *, tol: float = 0.02) -> np.ndarray:
-    """Classify each run of a weighted-sum sweep against a (dense) analytic 2-D front.
-
-    ``"global"``: converged on the front (within ``tol``) with ``L0 + alpha * L1`` within
-    ``tol`` of its minimum over the front (a hit; both ends count at a tie such as alpha = 1
-    on Fonseca-Fleming). ``"local"``: converged on the front but with a worse weighted sum: a
-    local minimum, e.g. on a locally convex cap away from its end. ``"off-front"``: converged
-    but farther than ``tol`` from the front. ``"unconverged"`` and ``"diverged"``: not evidence.
-    Distances and weighted-sum gaps are in units of the front's extent (objectives scaled to
-    [0, 1], the gap divided by ``1 + alpha``).
+    """Classify each run of a weighted-sum sweep against a (dense) analytic 2-D front:
+    ``"global"``, ``"local"``, ``"off-front"``, ``"unconverged"`` or ``"diverged"`` (see
+    :func:`paretolab.compare.weighted_sum_outcomes`).
 
     Examples
     --------
@@ -1156,29 +1150,10 @@ def linear_outcomes(result: SweepResult, front, *, tol: float = 0.02) -> np.ndar
     >>> linear_outcomes(r, get_problem("fonseca", n_var=2).true_front(2001)).tolist()
     ['global', 'global']
     """
-    from paretolab.front import as_points, pareto_front, weighted_sum_optimum
+    from paretolab.compare import weighted_sum_outcomes
 
-    f = pareto_front(as_points(front, "front"))
-    if f.shape[1] != 2:
-        raise ValueError(f"front: expected 2 objectives, got {f.shape[1]}")
-    lo = f.min(axis=0)
-    span = np.where(f.max(axis=0) > lo, f.max(axis=0) - lo, 1.0)
-    fu = (f - lo) / span
-    out = np.full(len(result), "unconverged", dtype=object)
-    out[result.diverged] = "diverged"
-    ok = result.converged & ~result.diverged
-    if not ok.any():
-        return out.astype(str)
-    pts = (result.objectives[ok] - lo) / span
-    d_front = np.sqrt(((pts[:, None, :] - fu[None, :, :]) ** 2).sum(-1)).min(1)
-    alpha = np.nan_to_num(result.alpha[ok], nan=0.0)
-    # weighted sums in scaled units: alpha in scaled units is alpha * span1 / span0
-    a_unit = alpha * span[1] / span[0]
-    best = fu[weighted_sum_optimum(fu, a_unit)]
-    gap = (pts[:, 0] + a_unit * pts[:, 1] - (best[:, 0] + a_unit * best[:, 1])) / (1 + a_unit)
-    label = np.where(d_front > tol, "off-front", np.where(gap <= tol, "global", "local"))
-    out[ok] = label
-    return out.astype(str)
+    return weighted_sum_outcomes(result.objectives, result.alpha, result.converged, result.diverged,
+                                 front, tol=tol)
 
 
 # `paretolab.sweep` names both this module and the function above. Importing the submodule

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from paretolab import plot as P
