@@ -122,3 +122,19 @@ def test_script_runs_quick_and_prints_numbers(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "coverage" in done.stdout and "VERDICT" in done.stdout
     assert (tmp_path / "methods.png").stat().st_size > 10_000
+
+
+def test_every_script_calls_its_experiment(tmp_path):
+    """experiments/<name>.py exists for every experiment; one of them runs end to end."""
+    import pathlib
+    import subprocess
+    import sys
+
+    from paretolab.experiments import names
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    for name in names():
+        assert f'main("{name}"' in (root / "experiments" / f"{name}.py").read_text(), name
+    done = subprocess.run([sys.executable, str(root / "experiments" / "search.py"), "--quick", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300, check=True)
+    assert "VERDICT" in done.stdout and (tmp_path / "search.png").stat().st_size > 10_000

@@ -22,7 +22,8 @@ from dataclasses import replace
 
 from paretolab.experiments._common import ExperimentResult, format_report
 
-__all__ = ["ExperimentResult", "describe", "format_report", "names", "run_experiment", "run_experiments"]
+__all__ = ["ExperimentResult", "describe", "format_report", "main", "names", "run_experiment",
+           "run_experiments"]
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +95,22 @@ def run_experiments(names=None, out_dir=".", *, quick: bool = False, progress: b
             results.append(run_experiment(n, out_dir, quick=quick))
             bar.update(1)
     return results
+
+
+def main(name: str, default_out, argv=None) -> int:
+    """Command line of the scripts ``experiments/<name>.py``: ``[--quick] [--out DIR]``.
+
+    Runs one experiment (its seeds are fixed inside), prints its numbers and verdict.
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=f"Regenerate {name}.png and print the numbers behind its claim.")
+    parser.add_argument("--quick", action="store_true", help="smoke run in seconds (rougher numbers)")
+    parser.add_argument("--out", default=str(default_out), help=f"folder for the figure (default: {default_out})")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    (result,) = run_experiments([name], args.out, quick=args.quick, progress=True)
+    print(result)
+    print(f"  ({result.seconds:.1f} s{', quick' if result.quick else ''})")
+    return 0
