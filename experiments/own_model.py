@@ -138,7 +138,7 @@ def write_figure(result, analysis, out_dir) -> str:
     plot_front(analysis.front, _subset(result, ok), ax=ax0, labels=("L0 (MSE)", "L1 (mean |w|)"),
                title="MLP + L1 penalty: runs and their front", front_label="empirical front",
                min_depth=analysis.min_depth)
-    plot_alpha_response(_subset(result, ok), front=analysis.front, ax=ax1, labels=("L0 (MSE)", "L1 (mean |w|)"),
+    plot_alpha_response(_subset(result, ok), critical=[r["alpha"] for r in analysis.regions], ax=ax1, labels=("L0 (MSE)", "L1 (mean |w|)"),
                         title="final losses against alpha (one marker per seed)")
     ax0.set_xscale("log")  # the fit spans three decades of MSE before it collapses to the zero function
     ax1.set_yscale("log")

@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
                     "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    an.add_argument("--plot", help="write the front figure (and, with an alpha column, L0 and L1 against "
+                    "alpha) to this file; .png, .svg or .pdf")
     rn = commands.add_parser(
         "run",
         help="run the experiments (all by default): figures, a text and JSON report, the verdicts",
@@ -273,6 +275,11 @@ def analyze_command(args, out=None, err=None) -> int:
     except ValueError as exc:
         print(f"paretolab analyze: error: {exc}", file=err)
         return 2
+    if args.plot:
+        if os.path.exists(args.plot):
+            print(f"paretolab analyze: error: --plot: {args.plot!r} exists; choose a new file name", file=err)
+            return 2
+        _plot_analysis(result, table, args.plot)
     if args.json:
         import json
 
@@ -287,6 +294,29 @@ def analyze_command(args, out=None, err=None) -> int:
     if table.failed > 5:
         print(f"... {table.failed - 5} more failed runs", file=out)
     return 0
+
+
+def _plot_analysis(result, table, path: str) -> None:
+    """The front of a user's runs with the runs on it, and L0, L1 against alpha when known."""
+    from paretolab.compare import RunsAsSweep
+    from paretolab.plot import new_figure, plot_alpha_response, plot_front, save
+
+    runs = None
+    if table.alpha is not None and np.isfinite(table.alpha).any():
+        n = len(table.objectives)
+        keep = np.isfinite(table.alpha)
+        converged = table.converged if table.converged is not None else np.ones(n, dtype=bool)
+        runs = RunsAsSweep(objectives=table.objectives[keep], alpha=table.alpha[keep],
+                            seed=(table.seed if table.seed is not None else np.zeros(n, dtype=int))[keep],
+                            method=np.full(int(keep.sum()), "linear"), converged=np.asarray(converged)[keep],
+                            diverged=np.zeros(int(keep.sum()), dtype=bool))
+    fig, axes = new_figure(2 if runs is not None else 1, width=5.2, height=4.2)
+    plot_front(result.front, runs, ax=axes[0], labels=result.names[:2], title="your runs and their front",
+               front_label="empirical front", min_depth=result.min_depth)
+    if runs is not None:
+        plot_alpha_response(runs, critical=[r["alpha"] for r in result.regions], ax=axes[1], labels=result.names[:2],
+                            title="final losses against alpha (one marker per seed)")
+    save(fig, path)
 
 
 def problems_command(out=None) -> int:

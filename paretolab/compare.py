@@ -18,7 +18,7 @@ from paretolab import front as F
 NOISE_FACTOR = 6.0
 """Concave regions of an empirical front must be this many times deeper than the seed scatter."""
 
-__all__ = ["Analysis", "Report", "analyze", "compare", "project_onto_front", "seed_noise",
+__all__ = ["Analysis", "Report", "RunsAsSweep", "analyze", "compare", "project_onto_front", "seed_noise",
            "weighted_sum_outcomes"]
 
 
@@ -499,7 +499,7 @@ def analyze(points, /, *, names=None, alpha=None, seed=None, dropped: int = 0,
     runs = None
     if alpha is not None and two_d and len(front):
         n = len(pts)
-        result = _RunsAsSweep(
+        result = RunsAsSweep(
             objectives=pts,
             alpha=np.asarray(alpha, dtype=float),
             seed=np.zeros(n, dtype=int) if seed is None else np.asarray(seed),
@@ -539,7 +539,7 @@ def seed_noise(points, alpha, seed, front) -> float:
 
 
 @dataclass(frozen=True)
-class _RunsAsSweep:
+class RunsAsSweep:
     """The few fields of a sweep result that :func:`compare` reads."""
 
     objectives: np.ndarray

@@ -86,3 +86,16 @@ def test_analyze_broken_csv(tmp_path, content, extra, message):
 def test_analyze_missing_file(tmp_path):
     code, _, err = run(["analyze", str(tmp_path / "none.csv")])
     assert code == 2 and "not found" in err
+
+
+def test_analyze_plot(tmp_path):
+    t = np.linspace(0, np.pi / 2, 21)
+    rows = [[a, s, np.sin(x), np.cos(x)] for s in range(2) for a, x in zip(np.geomspace(0.1, 10, 21), t)]
+    path = tmp_path / "runs.csv"
+    write_runs(path, rows)
+    figure = tmp_path / "front.png"
+    code, _, err = run(["analyze", str(path), "--plot", str(figure)])
+    assert code == 0, err
+    assert figure.stat().st_size > 10_000
+    code, _, err = run(["analyze", str(path), "--plot", str(figure)])
+    assert code == 2 and "exists" in err  # an existing figure is never overwritten
