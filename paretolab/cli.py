@@ -60,6 +60,19 @@ def demo(out=None) -> int:
     return 0
 
 
+def _output_options(parser: argparse.ArgumentParser, rows: str, what: str) -> None:
+    """--out/--force/--json/--no-progress, shared by the commands that compute something."""
+    parser.add_argument("--out", help=f"write {rows} to this CSV file")
+    parser.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON instead of a summary")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+def _refuse_existing_out(args) -> None:
+    if args.out and os.path.exists(args.out) and not args.force:
+        raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paretolab",
@@ -102,10 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--optimizer", default="adam", help="adam or sgd (default adam)")
     sw.add_argument("--n-var", type=int, default=None, help="number of variables, for problems that take it")
     sw.add_argument("--grid-seed", type=int, default=0, help="seed of random alpha draws (default 0)")
-    sw.add_argument("--out", help="write one CSV row per run to this file")
-    sw.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    sw.add_argument("--json", action="store_true", help="print the runs as JSON instead of a summary")
-    sw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    _output_options(sw, "one CSV row per run", "the runs")
     fr = commands.add_parser(
         "front",
         help="the true front of a problem by NSGA-II (pymoo), checked against its analytic front",
@@ -117,10 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     fr.add_argument("--pop", type=int, default=100, help="population size (default 100)")
     fr.add_argument("--gens", type=int, default=1500, help="largest number of generations (default 1500)")
     fr.add_argument("--seed", type=int, default=0, help="NSGA-II seed (default 0)")
-    fr.add_argument("--out", help="write the front (objectives, parameters, source) to this CSV file")
-    fr.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    fr.add_argument("--json", action="store_true", help="print the front as JSON instead of a summary")
-    fr.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    _output_options(fr, "the front (objectives, parameters, source)", "the front")
     an = commands.add_parser(
         "analyze",
         help="the front, supported points, concave regions and alpha* of a CSV of losses",
@@ -218,8 +225,7 @@ def front_command(args, out=None, err=None) -> int:
     from paretolab.reference import reference_front
 
     try:
-        if args.out and os.path.exists(args.out) and not args.force:
-            raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+        _refuse_existing_out(args)
         problem = get_problem(args.problem, **({"n_var": args.n_var} if args.n_var is not None else {}))
         ref = reference_front(problem, pop_size=args.pop, n_gen=args.gens, seed=args.seed,
                               progress=False if args.no_progress else None)
@@ -238,9 +244,9 @@ def front_command(args, out=None, err=None) -> int:
     if true is not None and true.shape[1] == ref.points.shape[1]:
         lo, span = F._extent(true)
         found, exact = (ref.points - lo) / span, (true - lo) / span
-        nearest = np.sqrt(((found[:, None, :] - exact[None, :, :]) ** 2).sum(axis=2))
-        print(f"  against the analytic front (objectives scaled to its extent): GD {nearest.min(axis=1).mean():.2e}, "
-              f"IGD {nearest.min(axis=0).mean():.2e}", file=out)
+        # GD is the IGD with the roles swapped: mean distance of each found point to the front
+        print(f"  against the analytic front (objectives scaled to its extent): GD {F.igd(exact, reference=found):.2e}, "
+              f"IGD {F.igd(found, reference=exact):.2e}", file=out)
     if ref.points.shape[1] == 2:
         for r in F.concave_regions(ref.points):
             print(f"  concave region: L0 from {r.left[0]:.4g} to {r.right[0]:.4g} ({r.share:.0%} of the front, "
@@ -399,8 +405,7 @@ def sweep_command(args, out=None, err=None) -> int:
 
     options = {"n_var": args.n_var} if args.n_var is not None else None
     try:
-        if args.out and os.path.exists(args.out) and not args.force:
-            raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+        _refuse_existing_out(args)
         weights = None
         if args.weights:
             try:
