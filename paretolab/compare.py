@@ -227,9 +227,10 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     outcome = _outcomes(f, objectives, alpha, methods, ok, diverged, outcome_tol) if two_d else np.full(n, "", dtype=object)
     regions, crit, jumps, disagreements = (), (), (), ()
     if two_d:
-        regions = _regions_report(f, position, distance, ok, methods, radius, tol, min_depth)
+        arc = _arc(fu)
+        regions = _regions_report(f, arc, position, distance, ok, methods, radius, tol, min_depth)
         crit = tuple(float(a) for a in F.critical_alphas(f, tol=tol))
-        jumps = _jumps(f, alpha, seed, methods, ok, position, regions)
+        jumps = _jumps(arc, alpha, seed, methods, ok, position, regions)
         disagreements = _disagreements(alpha, seed, methods, ok, position, jump)
     verdict = _verdict(f, regions, jumps, disagreements, outcome, ok)
     return Report(
@@ -257,6 +258,7 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
 
 
 def _arc(fu: np.ndarray) -> np.ndarray:
+    """Arc-length position (0 to 1) of each point of a scaled 2-D front."""
     arc = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(fu, axis=0), axis=1))]
     return arc / arc[-1] if arc[-1] > 0 else arc
 
@@ -307,9 +309,7 @@ def _outcomes(f, objectives, alpha, methods, ok, diverged, tol):
     return out
 
 
-def _regions_report(f, position, distance, ok, methods, radius, tol, min_depth=0.0):
-    fu = (f - F._extent(f)[0]) / F._extent(f)[1]
-    arc = _arc(fu)
+def _regions_report(f, arc, position, distance, ok, methods, radius, tol, min_depth=0.0):
     near = ok & (distance <= radius)
     out = []
     for r in F.concave_regions(f, tol=tol):
@@ -327,12 +327,11 @@ def _regions_report(f, position, distance, ok, methods, radius, tol, min_depth=0
     return tuple(out)
 
 
-def _jumps(f, alpha, seed, methods, ok, position, regions):
+def _jumps(arc, alpha, seed, methods, ok, position, regions):
     """Per seed of the weighted-sum runs: neighbouring alphas whose points lie on opposite sides
     of a concave region's core (the stretch no alpha and no initialisation reaches)."""
     if not regions:
         return ()
-    arc = _arc((f - F._extent(f)[0]) / F._extent(f)[1])
     out = []
     for s in np.unique(seed):
         rows = np.flatnonzero((methods == "linear") & (seed == s) & ok & np.isfinite(alpha))
