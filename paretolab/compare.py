@@ -180,8 +180,7 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     >>> str(report).splitlines()[-1].startswith("VERDICT")
     True
     """
-    points = getattr(front, "points", front)
-    f = F.pareto_front(F.as_points(points, "front"))
+    f = F.pareto_front(F.as_points(front, "front"))
     if len(f) == 0:
         raise ValueError("front: expected at least one point, got none")
     objectives = np.asarray(result.objectives, dtype=float)
@@ -198,7 +197,7 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     alpha = np.asarray(result.alpha, dtype=float)
     seed = np.asarray(result.seed)
     lo, span = F._extent(f)
-    fu = (f - lo) / span
+    fu, unit = (f - lo) / span, (objectives - lo) / span
 
     distance = np.full(n, np.nan)
     position = np.full(n, np.nan)
@@ -208,8 +207,7 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
         if two_d:
             distance[finite], position[finite] = project_onto_front(objectives[finite], f)
         else:
-            pu = (objectives[finite] - lo) / span
-            distance[finite] = np.sqrt(((pu[:, None] - fu[None]) ** 2).sum(axis=2)).min(axis=1)
+            distance[finite] = np.sqrt(((unit[finite][:, None] - fu[None]) ** 2).sum(axis=2)).min(axis=1)
     dominated = np.zeros(n, dtype=bool)
     for i in np.flatnonzero(finite):
         dominated[i] = ((f <= objectives[i]).all(axis=1) & (f < objectives[i]).any(axis=1)).any()
@@ -219,10 +217,10 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     method_cov = {m: (F.coverage(objectives[ok & (methods == m)], f, radius) if (ok & (methods == m)).any() else 0.0)
                   for m in dict.fromkeys(methods.tolist())}
     gd = float(np.nanmean(distance[ok])) if ok.any() else float("nan")
-    igd = F.igd((reached - lo) / span, reference=fu) if len(reached) else float("nan")
+    igd = F.igd(unit[ok], reference=fu) if len(reached) else float("nan")
     ref_point = np.full(f.shape[1], 1.1)
     hv_front = F.hypervolume(fu, ref=ref_point)
-    hv_fraction = F.hypervolume((reached - lo) / span, ref=ref_point) / hv_front if len(reached) and hv_front > 0 else 0.0
+    hv_fraction = F.hypervolume(unit[ok], ref=ref_point) / hv_front if len(reached) and hv_front > 0 else 0.0
 
     outcome = _outcomes(f, objectives, alpha, methods, ok, diverged, outcome_tol) if two_d else np.full(n, "", dtype=object)
     regions, crit, jumps, disagreements = (), (), (), ()

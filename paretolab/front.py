@@ -44,7 +44,8 @@ DEFAULT_TOL = 1e-6
 def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.ndarray:
     """Return ``points`` as a float ``(n, m)`` array, or raise a ``ValueError`` naming ``name``.
 
-    The input is never modified; a copy is made only when the dtype or layout requires it.
+    The input is never modified; a copy is made only when the dtype or layout requires it. A
+    record with a ``points`` attribute (e.g. a ``ReferenceFront``) stands for its points.
 
     >>> as_points([[1, 2], [3, 4]]).shape
     (2, 2)
@@ -53,6 +54,7 @@ def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.nd
     ...
     ValueError: points: expected a 2-D array of shape (n, m) with m >= 2 objectives, got a 1-D array of shape (2,)
     """
+    points = getattr(points, "points", points)
     try:
         arr = np.asarray(points, dtype=float)
     except (TypeError, ValueError) as exc:

@@ -61,8 +61,7 @@ def _axes(ax, *, projection: str | None = None, figsize=(6.0, 4.5)):
 
 def _front_points(front) -> np.ndarray:
     """``front`` as an array: a ReferenceFront's points, or any (n, m) array (dominated dropped)."""
-    pts = getattr(front, "points", front)
-    return F.pareto_front(F.as_points(pts, "front"))
+    return F.pareto_front(F.as_points(front, "front"))
 
 
 def _labels(ax, labels=("L0", "L1")):
@@ -499,7 +498,7 @@ def plot_front3d(front, result=None, *, ax=None, labels=("L0", "L1", "L2"), titl
     '3d'
     """
     ax = _axes(ax, projection="3d", figsize=(6.0, 5.0))
-    f = F.as_points(getattr(front, "points", front), "front")
+    f = F.as_points(front, "front")
     if f.shape[1] != 3:
         raise ValueError(f"front: expected 3 objectives, got {f.shape[1]}")
     ax.scatter(f[:, 0], f[:, 1], f[:, 2], s=3, c="0.6", depthshade=False, label="reference front", gid="front")
