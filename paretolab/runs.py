@@ -70,7 +70,7 @@ def read_runs_csv(path, columns=None) -> RunsTable:
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
-        raise ValueError(f"path: expected an existing CSV file, got {path!r} (not found)")
+        raise ValueError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
     from paretolab.store import is_store
 
     if is_store(path):  # a sweep's SQLite store: same table
@@ -83,11 +83,6 @@ def read_runs_csv(path, columns=None) -> RunsTable:
             raise ValueError(f"{path}: expected a header line, got an empty file") from None
         rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     chosen = _choose(header, columns, path)
-    if len(chosen) < 2:
-        raise ValueError(
-            f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
-            f"(columns present: {header})"
-        )
     lower = [h.lower() for h in header]
     alpha_col = lower.index("alpha") if "alpha" in lower else None
     seed_col = lower.index("seed") if "seed" in lower else None
@@ -114,6 +109,17 @@ def read_runs_csv(path, columns=None) -> RunsTable:
 
 
 def _choose(header: list[str], columns, path: str) -> list[int]:
+    """Indices of the objective columns; at least two, or a ValueError listing the columns."""
+    chosen = _chosen(header, columns, path)
+    if len(chosen) < 2:
+        raise ValueError(
+            f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
+            f"(columns present: {header})"
+        )
+    return chosen
+
+
+def _chosen(header: list[str], columns, path: str) -> list[int]:
     if columns is None:
         named = [f"L{j}" for j in range(len(header))]
         chosen = [header.index(n) for n in named if n in header]
@@ -145,12 +151,7 @@ def read_runs(path, columns=None) -> RunsTable:
     ...
     ValueError: path: expected an existing CSV file or store, got 'missing.sqlite' (not found)
     """
-    from paretolab.store import is_store
-
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ValueError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
-    return read_store(path, columns) if is_store(path) else read_runs_csv(path, columns)
+    return read_runs_csv(path, columns)
 
 
 def read_store(path, columns=None) -> RunsTable:
@@ -185,10 +186,7 @@ def read_store(path, columns=None) -> RunsTable:
         raise ValueError(f"{path}: the store holds no finished runs yet")
     m = max(len(r["objectives"]) for r in rows)
     header = [f"L{j}" for j in range(m)]
-    chosen = _choose(header, columns, path) if columns is not None else list(range(m))
-    if len(chosen) < 2:
-        raise ValueError(f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
-                         f"(columns present: {header})")
+    chosen = _choose(header, columns, path)
     ok = [not r["failed"] and len(r["objectives"]) == m and all(math.isfinite(v) for v in r["objectives"])
           for r in rows]
     kept = [r for r, k in zip(rows, ok) if k]
