@@ -388,8 +388,6 @@ def sweep_command(args, out=None, err=None) -> int:
         print(f"paretolab sweep: error: {', '.join(fn_only) or '--retry-failed'}: options of --fn sweeps "
               "(built-in problems train in one batch in this process)", file=err)
         return 2
-    if args.seeds is None:
-        args.seeds = 8
 
     from paretolab.sweep import sweep
 

@@ -381,7 +381,7 @@ def sweep(
 
     from paretolab.problems import get_problem
     from paretolab.scalarize import METHODS, make_scalarizer
-    from paretolab.train import train
+    from paretolab.train import _positive, train
 
     prob = get_problem(problem, **(problem_options or {}))
     methods = [method] if isinstance(method, str) else list(method)
@@ -390,10 +390,8 @@ def sweep(
     for m in methods:
         if m not in METHODS:
             raise ValueError(f"method: expected one of {METHODS}, got {m!r}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
-        raise ValueError(f"steps: expected an integer > 0, got {steps!r}")
-    if not isinstance(lr, (int, float)) or not lr > 0 or not math.isfinite(lr):
-        raise ValueError(f"lr: expected a number > 0, got {lr!r}")
+    _positive("steps", steps, integer=True)
+    _positive("lr", lr)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise ValueError(f"chunk_size: expected an integer >= 1, got {chunk_size!r}")
     seed_list = _seeds(seeds)
@@ -776,6 +774,11 @@ class SerialExecutor:
         return "SerialExecutor()"
 
 
+def _check_jobs(jobs) -> None:
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
+        raise ValueError(f"jobs: expected an integer >= 1, got {jobs!r}")
+
+
 class make_executor:  # noqa: N801 - a context manager used like a function
     """The executor for ``--jobs N`` / ``--scheduler ADDRESS``, as a context manager.
 
@@ -791,8 +794,7 @@ class make_executor:  # noqa: N801 - a context manager used like a function
     """
 
     def __init__(self, jobs: int | None = None, scheduler: str | None = None, *, timeout: float = 30.0):
-        if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
-            raise ValueError(f"jobs: expected an integer >= 1, got {jobs!r}")
+        _check_jobs(jobs)
         if jobs is not None and scheduler is not None:
             raise ValueError(f"jobs: give jobs or a scheduler address, not both (got jobs={jobs!r}, "
                              f"scheduler={scheduler!r})")
@@ -989,8 +991,7 @@ def sweep_function(
     if executor is not None and not hasattr(executor, "submit"):
         raise ValueError(f"executor: expected a concurrent.futures.Executor (with .submit), got "
                          f"{_short_repr(executor)} ({type(executor).__name__})")
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
-        raise ValueError(f"jobs: expected an integer >= 1, got {jobs!r}")
+    _check_jobs(jobs)
     fid = function_id(train_fn)
 
     own_store = store is not None and not isinstance(store, Store)
