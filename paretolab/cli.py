@@ -309,13 +309,8 @@ def _plot_analysis(result, table, path: str) -> None:
 
     runs = None
     if table.alpha is not None and np.isfinite(table.alpha).any():
-        n = len(table.objectives)
-        keep = np.isfinite(table.alpha)
-        converged = table.converged if table.converged is not None else np.ones(n, dtype=bool)
-        runs = RunsAsSweep(objectives=table.objectives[keep], alpha=table.alpha[keep],
-                            seed=(table.seed if table.seed is not None else np.zeros(n, dtype=int))[keep],
-                            method=np.full(int(keep.sum()), "linear"), converged=np.asarray(converged)[keep],
-                            diverged=np.zeros(int(keep.sum()), dtype=bool))
+        runs = RunsAsSweep.linear(table.objectives, table.alpha, table.seed, table.converged,
+                                  keep=np.isfinite(table.alpha))
     fig, axes = new_figure(2 if runs is not None else 1, width=5.2, height=4.2)
     plot_front(result.front, runs, ax=axes[0], labels=result.names[:2], title="your runs and their front",
                front_label="empirical front", min_depth=result.min_depth)

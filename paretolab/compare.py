@@ -495,16 +495,7 @@ def analyze(points, /, *, names=None, alpha=None, seed=None, dropped: int = 0,
     balanced = tuple(float(v) for v in front[F.balanced_point(front)]) if len(front) else ()
     runs = None
     if alpha is not None and two_d and len(front):
-        n = len(pts)
-        result = RunsAsSweep(
-            objectives=pts,
-            alpha=np.asarray(alpha, dtype=float),
-            seed=np.zeros(n, dtype=int) if seed is None else np.asarray(seed),
-            method=np.full(n, "linear"),
-            converged=np.ones(n, dtype=bool),
-            diverged=np.zeros(n, dtype=bool),
-        )
-        runs = compare(result, front, tol=tol, min_depth=min_depth)
+        runs = compare(RunsAsSweep.linear(pts, alpha, seed), front, tol=tol, min_depth=min_depth)
     return Analysis(names, len(pts), int(dropped), front, supported, regions, crit, balanced, runs,
                     float(min_depth), shallow)
 
@@ -546,3 +537,19 @@ class RunsAsSweep:
     converged: np.ndarray
     diverged: np.ndarray
     problem: str = "runs"
+
+    @classmethod
+    def linear(cls, objectives, alpha, seed=None, converged=None, keep=None) -> "RunsAsSweep":
+        """Weighted-sum runs from plain columns: seed 0 and converged unless given, rows ``keep``."""
+        objectives = np.asarray(objectives, dtype=float)
+        n = len(objectives)
+        keep = np.ones(n, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        k = int(keep.sum())
+        return cls(
+            objectives=objectives[keep],
+            alpha=np.asarray(alpha, dtype=float)[keep],
+            seed=(np.zeros(n, dtype=int) if seed is None else np.asarray(seed))[keep],
+            method=np.full(k, "linear"),
+            converged=(np.ones(n, dtype=bool) if converged is None else np.asarray(converged, dtype=bool))[keep],
+            diverged=np.zeros(k, dtype=bool),
+        )
