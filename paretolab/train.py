@@ -271,25 +271,18 @@ def train(
         last_good = z.detach().clone()
         snap_steps, snap_x, snap_f = [], [], []
 
-        def loss_and_grad_at(w, rows=None):
-            x = w[:, :n] if k else w
-            f = objectives_fn(x)
-            loss = scal(f, w[:, n:] if k else None, rows)
-            (g,) = torch.autograd.grad(loss.sum(), w)
-            if k:
-                g[:, n:].neg_()  # ascent on the multipliers
-            return f, loss, g
-
         use_compile = _want_compile(compile, dtype, B, steps)
         compiled = _compiled_forward(objectives_fn, scalarizer.fn, n, k) if use_compile else None
 
-        def loss_and_grad():
-            if compiled is None:
-                return loss_and_grad_at(z)
-            f, loss = compiled(z, values)
-            (g,) = torch.autograd.grad(loss.sum(), z)
+        def loss_and_grad_at(w, rows=None):
+            if compiled is not None and rows is None:
+                f, loss = compiled(w, values)
+            else:
+                f = objectives_fn(w[:, :n] if k else w)
+                loss = scal(f, w[:, n:] if k else None, rows)
+            (g,) = torch.autograd.grad(loss.sum(), w)
             if k:
-                g[:, n:].neg_()
+                g[:, n:].neg_()  # ascent on the multipliers
             return f, loss, g
 
         # torch's fused CPU Adam kernel (one pass instead of six) when available; it computes
@@ -313,7 +306,7 @@ def train(
                 lr_t = lr * (1e-3 + (1 - 1e-3) * 0.5 * (1 + math.cos(math.pi * frac)))
             else:
                 lr_t = lr
-            f, loss, g = loss_and_grad()
+            f, loss, g = loss_and_grad_at(z)
             with torch.no_grad():
                 if snapshot_every is not None and (t - 1) % snapshot_every == 0:
                     snap_steps.append(t - 1)
@@ -355,13 +348,13 @@ def train(
             if callback is not None and t % callback_every == 0:
                 callback(t)
 
-        f, loss, g = loss_and_grad()
+        f, loss, g = loss_and_grad_at(z)
         with torch.no_grad():
             bad = ~torch.isfinite(loss) & ~diverged
             if bool(bad.any()):
                 diverged |= bad
                 z[bad] = last_good[bad]
-                f, loss, g = loss_and_grad()
+                f, loss, g = loss_and_grad_at(z)
             x = z[:, :n]
             blocked = ((z <= lo) & (g > 0)) | ((z >= hi) & (g < 0))
             grad_norm = torch.where(blocked, 0.0, g).norm(dim=1)
