@@ -6,14 +6,16 @@ steps (lr 0.01) per run. Rows, all measured in this one process, medians of repe
 * per-run loop   -- the same math trained one run at a time: a (1, 10) leaf tensor, torch's
                     Adam, one backward per step (only a few runs are timed; runs/s is exact
                     because each run is independent of B).
-* paretolab      -- ``paretolab.train.train``: generic autograd on the problem's torch
-                    function, all B runs as one (B, 10) tensor, batched Adam, 1 thread.
+* eager          -- ``paretolab.train.train(compile=False)``: generic autograd on the problem's
+                    torch function, all B runs as one (B, 10) tensor, fused Adam, 1 thread.
+* compiled       -- ``train(compile=True)``: the same generic code, the whole step (func.grad,
+                    Adam, clamp) compiled by torch.compile on column-major state; steady state
+                    (the compile is timed separately, with the number of run-steps after which
+                    it pays for itself; ``compile="auto"`` turns it on only then).
 * numpy closed   -- a hand-written closed-form gradient of the same loss and a batched Adam in
                     numpy: the practical limit without autograd.
-* --compile      -- ``train(compile=True)`` in float32 at B = 4096 (``compile="auto"`` turns it
-                    on by itself only for float32 sweeps of >= 2e8 run-steps).
 
-Run: ``.venv/bin/python bench/bench_train.py [--quick] [--dtype float32] [--compile]``.
+Run: ``.venv/bin/python bench/bench_train.py [--quick] [--dtype float32]``.
 """
 
 from __future__ import annotations
@@ -76,24 +78,6 @@ def numpy_closed_form(x0, alphas, steps):
     return x
 
 
-def compiled_row(problem, repeats, B=4096):
-    """train(compile=True) in float32 at B runs: first call (compile) and steady state."""
-    x0 = problem.sample(B, seed=1, dtype=torch.float32)
-    alphas = np.logspace(-2, 2, B)
-    scal = make_scalarizer("linear", alphas, dtype=torch.float32)
-    t0 = time.perf_counter()
-    train(problem, x0, scal, steps=STEPS, lr=LR, radius=0.0, compile=True)
-    t_first = time.perf_counter() - t0
-    t_comp = median_time(lambda: train(problem, x0, scal, steps=STEPS, lr=LR, radius=0.0, compile=True), repeats)
-    t_eager = median_time(lambda: train(problem, x0, scal, steps=STEPS, lr=LR, radius=0.0, compile=False), repeats)
-    t_numpy = median_time(lambda: numpy_closed_form(x0.double().numpy(), alphas, STEPS), repeats)
-    saving = (t_eager - t_comp) / (B * STEPS)
-    print(f"B={B} float32: eager {B / t_eager:.0f} runs/s, torch.compile {B / t_comp:.0f} runs/s "
-          f"({t_first:.1f} s for the first call, compile included), numpy closed form {B / t_numpy:.0f} "
-          f"runs/s; compiled / numpy = {t_numpy / t_comp:.2f}x; the compile pays for itself after "
-          f"{'never' if saving <= 0 else f'{(t_first - t_comp) / saving:.2g} run-steps'}")
-
-
 def median_time(fn, repeats):
     times = []
     for _ in range(repeats):
@@ -108,7 +92,6 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer repeats and sizes")
     ap.add_argument("--dtype", default="float64", choices=["float64", "float32"])
     ap.add_argument("--threads", type=int, default=1, help="torch threads for the batched trainer")
-    ap.add_argument("--compile", action="store_true", help="also time train(compile=True) in float32 at B = 4096")
     args = ap.parse_args(argv)
     dtype = getattr(torch, args.dtype)
     repeats = 1 if args.quick else 5
@@ -126,22 +109,32 @@ def main(argv=None):
     loop_rate = few / t_loop
     print(f"per-run torch loop: {loop_rate:.2f} runs/s ({t_loop / few * 1e3 / STEPS * 1e3:.0f} us per step)")
 
-    header = f"{'B':>6s} {'paretolab runs/s':>17s} {'us/step':>8s} {'numpy runs/s':>13s} {'vs loop':>8s} {'vs numpy':>9s}"
+    header = (f"{'B':>6s} {'eager runs/s':>13s} {'compiled':>9s} {'numpy':>8s} {'eager us/step':>14s} "
+              f"{'compile s':>10s} {'pays after':>11s} {'eager/loop':>11s} {'eager/numpy':>12s} {'compiled/numpy':>15s}")
     print(header)
     print("-" * len(header))
     for B in sizes:
         x0 = problem.sample(B, seed=1, dtype=dtype)
         alphas = np.logspace(-2, 2, B)
         scal = make_scalarizer("linear", alphas, dtype=dtype)
-        # radius=0: time the training loop itself, not the end-of-run nonsmooth check
-        t_batched = median_time(lambda: train(problem, x0, scal, steps=STEPS, lr=LR, threads=args.threads,
-                                              radius=0.0), repeats)
-        t_numpy = median_time(lambda: numpy_closed_form(x0.double().numpy(), alphas, STEPS), repeats)
-        rb, rn = B / t_batched, B / t_numpy
-        print(f"{B:6d} {rb:17.0f} {t_batched / STEPS * 1e6:8.0f} {rn:13.0f} {rb / loop_rate:7.0f}x {rb / rn:8.2f}x")
 
-    if args.compile:
-        compiled_row(problem, repeats)
+        def run(compile):
+            # radius=0: time the training loop itself, not the end-of-run nonsmooth check
+            return train(problem, x0, scal, steps=STEPS, lr=LR, threads=args.threads, radius=0.0, compile=compile)
+
+        t0 = time.perf_counter()
+        run(True)
+        t_first = time.perf_counter() - t0
+        t_comp = median_time(lambda: run(True), repeats)
+        t_eager = median_time(lambda: run(False), repeats)
+        t_numpy = median_time(lambda: numpy_closed_form(x0.double().numpy(), alphas, STEPS), repeats)
+        saving = (t_eager - t_comp) / (B * STEPS)  # seconds per run-step
+        pays = "never" if saving <= 0 else f"{(t_first - t_comp) / saving:.1e}"
+        print(f"{B:6d} {B / t_eager:13.0f} {B / t_comp:9.0f} {B / t_numpy:8.0f} {t_eager / STEPS * 1e6:14.0f} "
+              f"{t_first - t_comp:10.1f} {pays:>11s} {B / t_eager / loop_rate:10.0f}x {t_numpy / t_eager:11.2f}x "
+              f"{t_numpy / t_comp:14.2f}x")
+    print("compile s = first call minus a steady one (Inductor's on-disk cache makes repeats faster); "
+          "pays after = run-steps")
 
     # the issue's end-to-end goal: a 1024-run x 2000-step sweep (32 alphas x 32 seeds)
     t_sweep = median_time(lambda: sweep(problem, alphas="log:1e-2:1e2:32", seeds=32, steps=2000, dtype=dtype),

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
@@ -44,36 +45,180 @@ import torch
 from paretolab.problems import Problem
 from paretolab.scalarize import Scalarizer
 
-__all__ = ["COMPILE_MIN_RUN_STEPS", "OPTIMIZERS", "TrainResult", "train"]
+__all__ = ["COMPILE_SAVING", "COMPILE_SECONDS", "OPTIMIZERS", "TrainResult", "train"]
 
 log = logging.getLogger(__name__)
 OPTIMIZERS = ("adam", "sgd")
-COMPILE_MIN_RUN_STEPS = 200_000_000
-"""``compile="auto"`` compiles float32 training of at least this many runs x steps."""
+COMPILE_SECONDS = 5.0
+"""What ``torch.compile`` of the training step costs on a cold cache (3-5 s, 2-core CPU)."""
+COMPILE_SAVING = (7e-5, 1e-8)
+"""Seconds a compiled step saves over an eager one: per step, plus per run in the batch
+(Fonseca-Fleming n_var=10, float32 or float64, 2-core CPU; ``bench/bench_train.py``)."""
 _COMPILED: dict = {}
 
 
-def _want_compile(option, dtype, B: int, steps: int) -> bool:
+def _want_compile(option, B: int, steps: int) -> bool:
+    """Whether to compile; ``"auto"``: when the steps' expected saving pays for the compile."""
     if option == "auto":
-        return dtype == torch.float32 and B * steps >= COMPILE_MIN_RUN_STEPS
+        per_step, per_run = COMPILE_SAVING
+        return steps * (per_step + per_run * B) >= COMPILE_SECONDS
     if not isinstance(option, bool):
         raise ValueError(f"compile: expected True, False or 'auto', got {option!r}")
     return option
 
 
-def _compiled_forward(objectives_fn, scal_fn, n: int, k: int):
-    key = (objectives_fn, scal_fn, n, k)
+def _gradient(objectives_fn, scal_fn, n: int, k: int, functional: bool):
+    """``grad(w, values) -> (g, (f, loss))``: the gradient of the runs' summed losses at ``w``,
+    negated on the ``k`` multiplier columns (ascent), by ``torch.func.grad`` (which
+    ``torch.compile`` traces) when ``functional``, else by eager autograd.
+    """
+
+    def terms(w, values):
+        f = objectives_fn(w[:, :n] if k else w)
+        loss = scal_fn(f, values, w[:, n:] if k else None)
+        return loss.sum(), (f, loss)
+
+    def autograd(w, values):
+        w = w.detach().requires_grad_(True)
+        with torch.enable_grad():
+            total, (f, loss) = terms(w, values)
+            (g,) = torch.autograd.grad(total, w)
+        return g, (f.detach(), loss.detach())
+
+    raw = torch.func.grad(terms, has_aux=True) if functional else autograd
+
+    def grad(w, values):
+        g, aux = raw(w, values)
+        if k:
+            g[:, n:].neg_()
+        return g, aux
+
+    return grad
+
+
+def _make_step(grad, optimizer: str, momentum: float, betas, eps: float, fused: bool):
+    """One optimiser step of every run, in place: gradient, moving average, update, box clamp.
+
+    The same code runs eagerly (with torch's one-pass CPU Adam kernel when ``fused``) and under
+    ``torch.compile``, which fuses the whole step into a few loops over the runs. ``rates`` are
+    numbers or 0-d tensors: the learning rate, and Adam's bias-corrected step size and epsilon
+    (:func:`_rates`); ``ema`` (the moving average's weight) and ``keep`` ((B, 1) mask of the
+    runs still training) may be None to skip that work.
+    """
+    b1, b2 = betas
+
+    def step(z, state1, state2, gbar, fused_count, values, lo, hi, rates, ema, keep):
+        lr, step_size, eps_hat = rates
+        g, (f, loss) = grad(z, values)
+        if keep is not None:
+            g = torch.where(keep, g, 0.0)
+        if ema is not None:
+            gbar.lerp_(g, ema)
+        if fused:  # the same update as the branch below, in one pass
+            fused_count += 1
+            torch._fused_adam_([z], [g], [state1], [state2], [], [fused_count], amsgrad=False, lr=lr,
+                               beta1=b1, beta2=b2, weight_decay=0.0, eps=eps, maximize=False)
+        elif optimizer == "adam":
+            state1.lerp_(g, 1 - b1)
+            state2.mul_(b2).addcmul_(g, g, value=1 - b2)
+            z.addcdiv_(state1, state2.sqrt().add_(eps_hat).div_(-step_size))
+        else:
+            state1.mul_(momentum).add_(g)
+            z.sub_(state1 * lr)
+        z.clamp_(lo, hi)
+        return f, loss, g
+
+    return step
+
+
+def _rates(lr: float, t: int, betas, eps: float) -> tuple[float, float, float]:
+    """Learning rate, and Adam's step size and epsilon with the bias corrections of step ``t``
+    folded in: ``z -= step_size * m / (sqrt(v) + eps_hat)`` is Adam's update."""
+    c2 = math.sqrt(1 - betas[1] ** t)
+    return lr, lr * c2 / (1 - betas[0] ** t), eps * c2
+
+
+def _compiled_step(objectives_fn, scal_fn, n, k, optimizer, momentum, betas, eps):
+    key = (objectives_fn, scal_fn, n, k, optimizer, momentum, tuple(betas), eps)
     if key not in _COMPILED:
-
-        def forward(w, values):
-            x = w[:, :n] if k else w
-            f = objectives_fn(x)
-            return f, scal_fn(f, values, w[:, n:] if k else None)
-
         if len(_COMPILED) > 32:
             _COMPILED.clear()
-        _COMPILED[key] = torch.compile(forward, dynamic=False)
+        grad = _gradient(objectives_fn, scal_fn, n, k, functional=True)
+        _COMPILED[key] = torch.compile(_make_step(grad, optimizer, momentum, betas, eps, fused=False),
+                                       dynamic=False)
     return _COMPILED[key]
+
+
+def _has_fused_adam(dtype) -> bool:
+    fused = getattr(torch, "_fused_adam_", None)
+    if fused is None:
+        return False
+    probe, count = torch.zeros(1, dtype=dtype), torch.zeros((), dtype=torch.float32)
+    try:
+        fused([probe], [probe.clone()], [probe.clone()], [probe.clone()], [], [count], amsgrad=False, lr=0.1,
+              beta1=0.9, beta2=0.999, weight_decay=0.0, eps=1e-8, maximize=False)
+    except (RuntimeError, TypeError, NotImplementedError):
+        return False
+    return True
+
+
+def _state(x0, scalarizer, lo, hi, optimizer: str, fused: bool, column_major: bool) -> tuple:
+    """``(z, state1, state2, gbar, fused_count)``: the parameters ``z`` = (x, multipliers)
+    clamped into the box, zeroed optimiser state and moving average in the same layout
+    (column-major: (B, d) views of (d, B) storage), and the fused Adam kernel's step count."""
+    B, n = x0.shape
+    d = n + scalarizer.n_multipliers
+    z = torch.empty(d, B, dtype=x0.dtype).t() if column_major else torch.empty(B, d, dtype=x0.dtype)
+    z[:, :n] = x0
+    z[:, n:] = scalarizer.multiplier_init
+    z.clamp_(lo, hi)
+    state2 = torch.zeros_like(z) if optimizer == "adam" else None
+    count = torch.zeros((), dtype=torch.float32) if fused else None
+    return z, torch.zeros_like(z), state2, torch.zeros_like(z), count
+
+
+def _eager_runner(step, values, lo, hi):
+    """``run(state, rates, ema, keep) -> (f, loss, g)``: one eager step."""
+    # clamp to plain numbers when the box is the same for every column (3x faster eagerly)
+    lo, hi = (float(b[0]) if bool((b == b[0]).all()) else b for b in (lo, hi))
+
+    def run(state, rates, ema, keep):
+        return step(*state, values, lo, hi, rates, ema, keep)
+
+    return run
+
+
+def _compiled_runner(step, values, lo, hi):
+    """``run(state, rates, ema, keep)`` for a compiled step: every argument a tensor of fixed
+    shape, so that the compiled code is reused at every step."""
+    rates_t = tuple(torch.zeros((), dtype=values.dtype) for _ in range(3))
+    ema_t = torch.zeros((), dtype=values.dtype)
+    live = None
+
+    def run(state, rates, ema, keep):
+        nonlocal live
+        for tensor, value in zip(rates_t, rates):
+            tensor.fill_(value)
+        ema_t.fill_(0.0 if ema is None else ema)
+        if keep is None:
+            if live is None:
+                live = torch.ones(state[0].shape[0], 1, dtype=torch.bool)
+            keep = live
+        return step(*state, values, lo, hi, rates_t, ema_t, keep)
+
+    return run
+
+
+def _seconds_per_step(run, state, rates, budget: float = 0.05) -> float:
+    """Time of one ``run`` step on copies of ``state`` (after one untimed call, which
+    compiles): at least 3 steps and about ``budget`` seconds."""
+    state = tuple(None if s is None else s.clone() for s in state)
+    run(state, rates, None, None)
+    count, start = 0, time.perf_counter()
+    while count < 3 or time.perf_counter() - start < budget:
+        run(state, rates, None, None)
+        count += 1
+    return (time.perf_counter() - start) / count
 
 
 @dataclass(frozen=True)
@@ -193,11 +338,15 @@ def train(
     fused_adam : bool
         Use torch's fused CPU Adam kernel when this torch has it (same update, fewer passes).
     compile : bool or "auto"
-        ``torch.compile`` the forward pass (objectives + scalarisation). ``"auto"`` compiles
-        only float32 sweeps of at least ``COMPILE_MIN_RUN_STEPS`` run-steps: on this project's
-        2-core CPU box the compile costs ~3 s and then saves ~30 ns per run-step in float32,
-        while in float64 the compiled kernels were slower than eager ones. Compiled functions
-        are cached per (objectives, scalarisation) pair.
+        ``torch.compile`` the whole training step (gradient by ``torch.func.grad``, moving
+        average, optimiser update, clamp), on column-major state so that the fused loops run
+        over the runs. ``"auto"`` compiles only when the expected saving, ``steps x
+        (COMPILE_SAVING[0] + COMPILE_SAVING[1] x B)``, exceeds ``COMPILE_SECONDS``: on a 2-core CPU the compile costs 3-5 s and each step then saves
+        ~70 us + 10 ns per run (Fonseca n_var=10 at B = 4096: 310 -> 190 us per step in
+        float64), so about 40,000 steps at B = 4096. Results equal eager ones up to rounding.
+        If torch.compile fails (a C++ compiler missing, a function it cannot trace) a warning
+        is logged and training runs eagerly. Compiled steps are cached per problem function,
+        scalarisation and optimiser settings.
     radius : float
         Sampling radius of the nonsmooth stationarity test (see the module notes); 0 turns
         that test off.
@@ -245,151 +394,117 @@ def train(
     lo_x, hi_x = (torch.as_tensor(b, dtype=dtype) for b in problem.box())
     lo = torch.cat([lo_x, torch.full((k,), scalarizer.multiplier_min, dtype=dtype)])
     hi = torch.cat([hi_x, torch.full((k,), math.inf, dtype=dtype)])
-    objectives_fn = problem.objectives
     values = torch.as_tensor(scalarizer.values, dtype=dtype)
     if values.ndim and values.shape[0] != B:
         raise ValueError(f"scalarizer: expected settings for {B} runs, got {values.shape[0]}")
+    grad_at = _gradient(problem.objectives, scalarizer.fn, n, k, functional=False)
 
-    def scal(f, lam, rows=None):
-        v = values if rows is None or values.ndim == 0 else values[rows]
-        return scalarizer.fn(f, v, lam)
+    def loss_and_grad_at(w, rows=None):
+        """Eager objectives, losses and ascent-adjusted gradient at ``w`` (runs ``rows``)."""
+        g, (f, loss) = grad_at(w.contiguous(), values if rows is None or values.ndim == 0 else values[rows])
+        return f, loss, g
 
     with _threads(threads):
-        z = torch.empty(B, n + k, dtype=dtype)
-        with torch.no_grad():
-            z[:, :n] = x0
-            z[:, n:] = scalarizer.multiplier_init
-            torch.clamp(z, lo, hi, out=z)
-        z.requires_grad_(True)
-        state1 = torch.zeros_like(z)  # Adam m or SGD momentum buffer
-        state2 = torch.zeros_like(z) if optimizer == "adam" else None
-        gbar = torch.zeros_like(z)
-        decay = 2.0 / (window + 1)
-        b1, b2 = betas
-        active = None  # (B, 1) float mask once a run diverges
-        diverged = torch.zeros(B, dtype=torch.bool)
-        last_good = z.detach().clone()
-        snap_steps, snap_x, snap_f = [], [], []
-
-        use_compile = _want_compile(compile, dtype, B, steps)
-        compiled = _compiled_forward(objectives_fn, scalarizer.fn, n, k) if use_compile else None
-
-        def loss_and_grad_at(w, rows=None):
-            if compiled is not None and rows is None:
-                f, loss = compiled(w, values)
+        fused = optimizer == "adam" and fused_adam and _has_fused_adam(dtype)
+        run = _eager_runner(_make_step(grad_at, optimizer, momentum, betas, eps, fused), values, lo, hi)
+        state = _state(x0, scalarizer, lo, hi, optimizer, fused, column_major=False)
+        if _want_compile(compile, B, steps):
+            # column-major state: Inductor's fused loops then run over the runs, not over n_var
+            c_state = _state(x0, scalarizer, lo, hi, optimizer, False, column_major=True)
+            c_step = _compiled_step(problem.objectives, scalarizer.fn, n, k, optimizer, momentum, betas, eps)
+            c_run = _compiled_runner(c_step, values, lo, hi)
+            rates = _rates(lr, 1, betas, eps)
+            try:  # compiles, on copies: a function torch.compile cannot handle trains eagerly
+                c_time = _seconds_per_step(c_run, c_state, rates)
+            except Exception as exc:  # noqa: BLE001 -- any compiler failure
+                reason = (str(exc).strip().splitlines() or [""])[0]
+                log.warning("torch.compile failed, training eagerly (%s: %s)", type(exc).__name__, reason)
             else:
-                f = objectives_fn(w[:, :n] if k else w)
-                loss = scal(f, w[:, n:] if k else None, rows)
-            (g,) = torch.autograd.grad(loss.sum(), w)
-            if k:
-                g[:, n:].neg_()  # ascent on the multipliers
-            return f, loss, g
-
-        # torch's fused CPU Adam kernel (one pass instead of six) when available; it computes
-        # the same update as the hand-rolled one below, elementwise.
-        fused = getattr(torch, "_fused_adam_", None) if optimizer == "adam" and fused_adam else None
-        fused_step = torch.zeros((), dtype=torch.float32)
-        if fused is not None:
-            try:
-                probe = torch.zeros(1, dtype=dtype)
-                fused([probe], [probe.clone()], [probe.clone()], [probe.clone()], [], [fused_step.clone()],
-                      amsgrad=False, lr=0.1, beta1=0.9, beta2=0.999, weight_decay=0.0, eps=1e-8,
-                      maximize=False)
-            except (RuntimeError, TypeError, NotImplementedError):
-                fused = None
+                e_time = math.inf if compile is True else _seconds_per_step(run, state, rates)
+                if c_time < e_time:
+                    run, state = c_run, c_state
+                else:
+                    log.info("compiled step slower than eager (%.3g s vs %.3g s): training eagerly", c_time, e_time)
+        z, state1, state2, gbar, _ = state
+        keep = None  # (B, 1) mask of the runs not frozen, once one diverges
+        decay = 2.0 / (window + 1)
+        diverged = torch.zeros(B, dtype=torch.bool)
+        last_good, candidate = z.clone(), z.clone()
+        snap_steps, snap_x, snap_f = [], [], []
         anneal_from = steps - int(round(anneal * steps))
         # the moving average only matters at the end: older terms weigh < exp(-10)
         ema_from = steps - 5 * window
         for t in range(1, steps + 1):
             if t > anneal_from:
                 frac = (t - anneal_from) / max(1, steps - anneal_from)
-                lr_t = lr * (1e-3 + (1 - 1e-3) * 0.5 * (1 + math.cos(math.pi * frac)))
+                lr_now = lr * (1e-3 + (1 - 1e-3) * 0.5 * (1 + math.cos(math.pi * frac)))
             else:
-                lr_t = lr
-            f, loss, g = loss_and_grad_at(z)
-            with torch.no_grad():
-                if snapshot_every is not None and (t - 1) % snapshot_every == 0:
-                    snap_steps.append(t - 1)
-                    snap_x.append(z[:, :n].clone())
-                    snap_f.append(f.detach().clone())
-                if t % check_every == 1 or check_every == 1:
-                    bad = ~torch.isfinite(loss)
-                    if bool(bad.any()):
-                        new = bad & ~diverged
-                        if bool(new.any()):
-                            log.debug("step %d: %d run(s) diverged and were frozen", t, int(new.sum()))
-                        diverged |= bad
-                        z[diverged] = last_good[diverged]
-                        active = (~diverged).to(dtype)[:, None]
-                        g = torch.where(diverged[:, None], 0.0, g)
-                        state1[diverged] = 0
-                        if state2 is not None:
-                            state2[diverged] = 0
-                        gbar[diverged] = 0
-                    last_good.copy_(z)
-                if active is not None:
-                    g = torch.nan_to_num(g, nan=0.0, posinf=0.0, neginf=0.0).mul_(active)
-                if t > ema_from:
-                    gbar.lerp_(g, decay)
-                if fused is not None:
-                    fused_step += 1
-                    fused([z.detach()], [g], [state1], [state2], [], [fused_step], amsgrad=False,
-                          lr=lr_t, beta1=b1, beta2=b2, weight_decay=0.0, eps=eps, maximize=False)
-                elif optimizer == "adam":
-                    state1.lerp_(g, 1 - b1)
-                    state2.mul_(b2).addcmul_(g, g, value=1 - b2)
-                    step_size = lr_t * math.sqrt(1 - b2**t) / (1 - b1**t)
-                    denom = state2.sqrt().add_(eps * math.sqrt(1 - b2**t))
-                    z.addcdiv_(state1, denom, value=-step_size)
-                else:
-                    state1.mul_(momentum).add_(g)
-                    z.add_(state1, alpha=-lr_t)
-                torch.clamp(z, lo, hi, out=z)
+                lr_now = lr
+            check = t % check_every == 1 or check_every == 1
+            if check:
+                candidate.copy_(z)
+            snapshot = snapshot_every is not None and (t - 1) % snapshot_every == 0
+            if snapshot:
+                snap_x.append(z[:, :n].clone())
+            f, loss, g = run(state, _rates(lr_now, t, betas, eps), decay if t > ema_from else None, keep)
+            if snapshot:
+                snap_steps.append(t - 1)
+                snap_f.append(f.clone())
+            if check:
+                # loss is at the point before this step's update, ``candidate``
+                bad = ~torch.isfinite(loss) & ~diverged
+                if bool(bad.any()):
+                    log.debug("step %d: %d run(s) diverged and were frozen", t, int(bad.sum()))
+                    diverged |= bad
+                    candidate[bad] = last_good[bad]
+                    z[diverged] = candidate[diverged]
+                    for buf in (state1, state2, gbar):
+                        if buf is not None:
+                            buf[diverged] = 0
+                    keep = ~diverged[:, None]
+                last_good, candidate = candidate, last_good
             if callback is not None and t % callback_every == 0:
                 callback(t)
 
         f, loss, g = loss_and_grad_at(z)
-        with torch.no_grad():
-            bad = ~torch.isfinite(loss) & ~diverged
-            if bool(bad.any()):
-                diverged |= bad
-                z[bad] = last_good[bad]
-                f, loss, g = loss_and_grad_at(z)
-            x = z[:, :n]
-            blocked = ((z <= lo) & (g > 0)) | ((z >= hi) & (g < 0))
-            grad_norm = torch.where(blocked, 0.0, g).norm(dim=1)
-            blocked_avg = ((z <= lo) & (gbar > 0)) | ((z >= hi) & (gbar < 0))
-            avg_norm = torch.where(blocked_avg, 0.0, gbar).norm(dim=1)
-            if scalarizer.scale is not None:
-                scale = torch.as_tensor(scalarizer.scale, dtype=dtype).reshape(-1).expand(B)
-                grad_norm = grad_norm / scale
-                avg_norm = avg_norm / scale
-            converged = (avg_norm < gtol) & ~diverged & torch.isfinite(grad_norm)
+        bad = ~torch.isfinite(loss) & ~diverged
+        if bool(bad.any()):
+            diverged |= bad
+            z[bad] = last_good[bad]
+            f, loss, g = loss_and_grad_at(z)
+        x = z[:, :n]
+        blocked = ((z <= lo) & (g > 0)) | ((z >= hi) & (g < 0))
+        grad_norm = torch.where(blocked, 0.0, g).norm(dim=1)
+        blocked_avg = ((z <= lo) & (gbar > 0)) | ((z >= hi) & (gbar < 0))
+        avg_norm = torch.where(blocked_avg, 0.0, gbar).norm(dim=1)
+        if scalarizer.scale is not None:
+            scale = torch.as_tensor(scalarizer.scale, dtype=dtype).reshape(-1).expand(B)
+            grad_norm = grad_norm / scale
+            avg_norm = avg_norm / scale
+        converged = (avg_norm < gtol) & ~diverged & torch.isfinite(grad_norm)
         todo = ~converged & ~diverged & torch.isfinite(grad_norm)
         if radius > 0 and bool(todo.any()):
-            sampled = _sampled_stationarity(z.detach(), torch.nonzero(todo).reshape(-1), lo, hi,
-                                            loss_and_grad_at, radius)
+            sampled = _sampled_stationarity(z, torch.nonzero(todo).reshape(-1), lo, hi, loss_and_grad_at, radius)
             if scalarizer.scale is not None:
                 sampled = sampled / scale[todo]
             converged[todo] = sampled < gtol
-        with torch.no_grad():
-            if snapshot_every is not None and steps % snapshot_every == 0:
-                snap_steps.append(steps)
-                snap_x.append(x.clone())
-                snap_f.append(f.detach().clone())
+        if snapshot_every is not None and steps % snapshot_every == 0:
+            snap_steps.append(steps)
+            snap_x.append(x.clone())
+            snap_f.append(f.clone())
         if callback is not None and steps % callback_every:
             callback(steps)
 
     m = problem.n_obj
     return TrainResult(
-        params=x.detach().numpy().copy(),
-        objectives=f.detach().numpy().copy(),
-        loss=loss.detach().numpy().copy(),
+        params=x.numpy().copy(),
+        objectives=f.numpy().copy(),
+        loss=loss.numpy().copy(),
         grad_norm=grad_norm.numpy().copy(),
         avg_grad_norm=avg_norm.numpy().copy(),
         converged=converged.numpy().copy(),
         diverged=diverged.numpy().copy(),
-        multipliers=z[:, n:].detach().numpy().copy(),
+        multipliers=z[:, n:].numpy().copy(),
         steps=steps,
         snapshot_steps=np.asarray(snap_steps, dtype=int),
         snapshot_params=torch.stack(snap_x).numpy() if snap_x else np.zeros((0, B, n)),
@@ -415,10 +530,7 @@ def _sampled_stationarity(z: torch.Tensor, rows: torch.Tensor, lo, hi, loss_and_
     offsets = torch.cat([torch.zeros(1, d, dtype=z.dtype), eye, -eye, diag, -diag])  # (S, d)
     S = offsets.shape[0]
     w = torch.clamp((zr[:, None, :] + offsets[None]).reshape(b * S, d), lo, hi)
-    w.requires_grad_(True)
-    with torch.enable_grad():
-        _, loss, g = loss_and_grad_at(w, rows.repeat_interleave(S))
-    g = g.detach()
+    _, loss, g = loss_and_grad_at(w, rows.repeat_interleave(S))
     at_lo, at_hi = (zr <= lo).repeat_interleave(S, 0), (zr >= hi).repeat_interleave(S, 0)
     g = torch.where((at_lo & (g > 0)) | (at_hi & (g < 0)), 0.0, g)
     G = g.reshape(b, S, d).numpy()
