@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 import math
+import types
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
@@ -147,9 +148,13 @@ def _compiled_step(objectives_fn, scal_fn, n, k, optimizer, momentum, betas, eps
     if key not in _COMPILED:
         if len(_COMPILED) > 32:
             _COMPILED.clear()
-        grad = _gradient(objectives_fn, scal_fn, n, k, functional=True)
-        _COMPILED[key] = torch.compile(_make_step(grad, optimizer, momentum, betas, eps, fused=False),
-                                       dynamic=False)
+        step = _make_step(_gradient(objectives_fn, scal_fn, n, k, functional=True), optimizer, momentum, betas,
+                          eps, fused=False)
+        # a code object of its own: torch.compile keeps at most recompile_limit (8) variants
+        # per code object, and every problem, scalarisation and batch shape would be one
+        step = types.FunctionType(step.__code__.replace(), step.__globals__, step.__name__, None,
+                                  step.__closure__)
+        _COMPILED[key] = torch.compile(step)
     return _COMPILED[key]
 
 
