@@ -79,7 +79,9 @@ def _gradient(objectives_fn, scal_fn, n: int, k: int, functional: bool):
     """
 
     def terms(w, values):
-        f = objectives_fn(w[:, :n] if k else w)
+        # eagerly, the objectives get contiguous rows as a user's function may expect (.view);
+        # compiled, they get the column-major layout the fused loops want
+        f = objectives_fn(w if not k else w[:, :n] if functional else w[:, :n].contiguous())
         loss = scal_fn(f, values, w[:, n:] if k else None)
         return loss.sum(), (f, loss)
 
@@ -178,7 +180,7 @@ def _state(x0, scalarizer, lo, hi, optimizer: str, fused: bool, column_major: bo
     B, n = x0.shape
     d = n + scalarizer.n_multipliers
     z = torch.empty(d, B, dtype=x0.dtype).t() if column_major else torch.empty(B, d, dtype=x0.dtype)
-    z[:, :n] = x0
+    z[:, :n] = x0.detach()
     z[:, n:] = scalarizer.multiplier_init
     z.clamp_(lo, hi)
     state2 = torch.zeros_like(z) if optimizer == "adam" else None
@@ -189,7 +191,8 @@ def _state(x0, scalarizer, lo, hi, optimizer: str, fused: bool, column_major: bo
 def _eager_runner(step, values, lo, hi):
     """``run(state, rates, ema, keep) -> (f, loss, g)``: one eager step."""
     # clamp to plain numbers when the box is the same for every column (3x faster eagerly)
-    lo, hi = (float(b[0]) if bool((b == b[0]).all()) else b for b in (lo, hi))
+    if bool((lo == lo[0]).all() and (hi == hi[0]).all()):
+        lo, hi = float(lo[0]), float(hi[0])
 
     def run(state, rates, ema, keep):
         return step(*state, values, lo, hi, rates, ema, keep)
@@ -232,7 +235,8 @@ class TrainResult:
         weights (``1 + alpha``; 1 for MDMM) so that it does not grow with alpha.
     avg_grad_norm : (B,) the same for the moving-average gradient: the stationarity measure.
     converged : (B,) ``avg_grad_norm < gtol`` and not diverged.
-    diverged : (B,) a non-finite loss occurred; the run was frozen at its last finite point.
+    diverged : (B,) a non-finite loss was seen at a check (every ``check_every`` steps, and at
+        the end); the run was frozen at its last finite point checked.
     multipliers : (B, k) final multipliers (MDMM), ``k = 0`` otherwise.
     steps : number of optimiser steps taken.
     snapshot_steps : (S,) steps at which snapshots were taken (empty without snapshots).
@@ -333,7 +337,8 @@ def train(
         Fraction of the steps, at the end, over which the learning rate decays (cosine) from
         ``lr`` to ``lr / 1000``; 0 keeps it constant. It lets runs settle at kinks.
     fused_adam : bool
-        Use torch's fused CPU Adam kernel when this torch has it (same update, fewer passes).
+        Eagerly, use torch's fused CPU Adam kernel when this torch has it (same update, fewer
+        passes); compiled steps fuse their own update.
     compile : bool or "auto"
         ``torch.compile`` the whole training step (gradient by ``torch.func.grad``, moving
         average, optimiser update, clamp), on column-major state so that the fused loops run
@@ -344,8 +349,8 @@ def train(
         ~70 us + 10 ns per run (Fonseca n_var=10 at B = 4096: 310 -> 190 us per step in
         float64), so about 40,000 steps at B = 4096. Results equal eager ones up to rounding.
         If torch.compile fails (a C++ compiler missing, a function it cannot trace) a warning
-        is logged and training runs eagerly. Compiled steps are cached per problem function,
-        scalarisation and optimiser settings.
+        is logged and training runs eagerly. A compiled step is reused while the problem's
+        function, the Scalarizer object and the optimiser settings stay the same.
     radius : float
         Sampling radius of the nonsmooth stationarity test (see the module notes); 0 turns
         that test off.
@@ -412,6 +417,7 @@ def train(
             c_state = _state(x0, scalarizer, lo, hi, optimizer, False, column_major=True)
             c_step = _compiled_step(problem.objectives, scalarizer.fn, n, k, optimizer, momentum, betas, eps)
             c_run = _compiled_runner(c_step, values, lo, hi)
+            log.info("compiling the training step of %d runs x %d steps (a few seconds)", B, steps)
             try:  # compile now, on copies: a function torch.compile cannot handle trains eagerly
                 c_run(tuple(None if s is None else s.clone() for s in c_state), _rates(lr, 1, betas, eps), None, None)
             except Exception as exc:  # noqa: BLE001 -- any compiler failure

@@ -228,3 +228,33 @@ def test_auto_compiles_by_the_sizes_alone(monkeypatch):
     big = train(p, x0, s, steps=300)
     assert compiled == [(3, 0)]
     np.testing.assert_allclose(big.params, small.params, rtol=1e-9)
+
+
+@pytest.mark.parametrize("problem, method", [(get_problem("zdt1", n_var=3), "mdmm-le"),
+                                             (Problem(name="half", n_var=2, n_obj=2, bounds=(0.0, [1.0, 2.0]),
+                                                      objectives=lambda x: torch.stack([(x - 0.2).square().sum(1),
+                                                                                        (x - 0.8).square().sum(1)], 1)),
+                                              "linear")])
+def test_boxes_uniform_on_one_side_only(problem, method):
+    # MDMM "le" on a [0, 1] box: lower bounds all 0 (multiplier too), upper bounds 1 and inf
+    s = make_scalarizer("mdmm", [0.2, 0.5], constraint="le") if method == "mdmm-le" else \
+        make_scalarizer("linear", [0.5, 2.0])
+    r = train(problem, _runs(problem, [0, 1]), s, steps=300)
+    lo, hi = problem.box()
+    assert ((r.params >= lo) & (r.params <= hi)).all() and np.isfinite(r.objectives).all()
+
+
+def test_x0_requiring_grad_and_objectives_seeing_contiguous_rows():
+    seen = []
+
+    def objectives(x):
+        seen.append(x.is_contiguous())
+        flat = x.reshape(-1) if not x.is_contiguous() else x.view(-1)  # .view needs contiguous rows
+        return torch.stack([(flat[0::2] - 1) ** 2 + flat[1::2] ** 2, (flat[0::2] + 1) ** 2 + flat[1::2] ** 2], 1)
+
+    p = Problem(name="flat", n_var=2, n_obj=2, objectives=objectives, bounds=(-3.0, 3.0))
+    x0 = _runs(p, range(3)).requires_grad_(True)
+    for s in (make_scalarizer("linear", [0.5, 1.0, 2.0]), make_scalarizer("mdmm", [0.5, 1.0, 2.0])):
+        r = train(p, x0, s, steps=200, compile=False)
+        assert np.isfinite(r.params).all() and x0.grad is None
+    assert seen and all(seen), "eagerly, the objectives always get contiguous rows (MDMM included)"
