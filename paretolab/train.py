@@ -200,23 +200,18 @@ def _eager_runner(step, values, lo, hi):
     return run
 
 
-def _compiled_runner(step, values, lo, hi):
-    """``run(state, rates, ema, keep)`` for a compiled step: every argument a tensor of fixed
-    shape, so that the compiled code is reused at every step."""
+def _compiled_runner(step, values, lo, hi, B: int):
+    """``run(state, rates, ema, keep)`` for a compiled step of ``B`` runs: every argument a
+    tensor of fixed shape, so that the compiled code is reused at every step."""
     rates_t = tuple(torch.zeros((), dtype=values.dtype) for _ in range(3))
     ema_t = torch.zeros((), dtype=values.dtype)
-    live = None
+    live = torch.ones(B, 1, dtype=torch.bool)
 
     def run(state, rates, ema, keep):
-        nonlocal live
         for tensor, value in zip(rates_t, rates):
             tensor.fill_(value)
         ema_t.fill_(0.0 if ema is None else ema)
-        if keep is None:
-            if live is None:
-                live = torch.ones(state[0].shape[0], 1, dtype=torch.bool)
-            keep = live
-        return step(*state, values, lo, hi, rates_t, ema_t, keep)
+        return step(*state, values, lo, hi, rates_t, ema_t, live if keep is None else keep)
 
     return run
 
@@ -416,7 +411,7 @@ def train(
             # column-major state: Inductor's fused loops then run over the runs, not over n_var
             c_state = _state(x0, scalarizer, lo, hi, optimizer, False, column_major=True)
             c_step = _compiled_step(problem.objectives, scalarizer.fn, n, k, optimizer, momentum, betas, eps)
-            c_run = _compiled_runner(c_step, values, lo, hi)
+            c_run = _compiled_runner(c_step, values, lo, hi, B)
             log.info("compiling the training step of %d runs x %d steps (a few seconds)", B, steps)
             try:  # compile now, on copies: a function torch.compile cannot handle trains eagerly
                 c_run(tuple(None if s is None else s.clone() for s in c_state), _rates(lr, 1, betas, eps), None, None)
