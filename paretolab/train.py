@@ -81,7 +81,8 @@ def _gradient(objectives_fn, scal_fn, n: int, k: int, functional: bool):
     def terms(w, values):
         # eagerly, the objectives get contiguous rows as a user's function may expect (.view);
         # compiled, they get the column-major layout the fused loops want
-        f = objectives_fn(w if not k else w[:, :n] if functional else w[:, :n].contiguous())
+        x = w[:, :n] if k else w
+        f = objectives_fn(x if functional else x.contiguous())
         loss = scal_fn(f, values, w[:, n:] if k else None)
         return loss.sum(), (f, loss)
 
@@ -400,7 +401,7 @@ def train(
 
     def loss_and_grad_at(w, rows=None):
         """Eager objectives, losses and ascent-adjusted gradient at ``w`` (runs ``rows``)."""
-        g, (f, loss) = grad_at(w.contiguous(), values if rows is None or values.ndim == 0 else values[rows])
+        g, (f, loss) = grad_at(w, values if rows is None or values.ndim == 0 else values[rows])
         return f, loss, g
 
     with _threads(threads):
