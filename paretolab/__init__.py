@@ -8,6 +8,7 @@ so that ``import paretolab`` and ``import paretolab.front`` do not import torch.
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
+from paretolab.errors import ParetolabError
 from paretolab.front import (
     ConcaveRegion,
     balanced_point,
@@ -65,6 +66,7 @@ def __dir__():
 __all__ = [
     "Analysis",
     "ConcaveRegion",
+    "ParetolabError",
     "ReferenceFront",
     "Report",
     "Problem",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from paretolab import front as F
+from paretolab.errors import ParetolabError
 
 NOISE_FACTOR = 6.0
 """Concave regions of an empirical front must be this many times deeper than the seed scatter."""
@@ -37,7 +38,7 @@ def project_onto_front(points, front, /) -> tuple[np.ndarray, np.ndarray]:
     f = F.as_front2d(F.pareto_front(F.as_points(front, "front")))
     p = F.as_points(points, "points")
     if p.shape[1] != 2:
-        raise ValueError(f"points: expected 2 objectives like the front, got {p.shape[1]}")
+        raise ParetolabError(f"points: expected 2 objectives like the front, got {p.shape[1]}")
     lo, span = F._extent(f)
     fu, pu = (f - lo) / span, (p - lo) / span
     if len(fu) == 1:
@@ -182,13 +183,13 @@ def compare(result, front, *, radius: float = 0.05, jump: float = 0.2, tol: floa
     """
     f = F.pareto_front(F.as_points(front, "front"))
     if len(f) == 0:
-        raise ValueError("front: expected at least one point, got none")
+        raise ParetolabError("front: expected at least one point, got none")
     objectives = np.asarray(result.objectives, dtype=float)
     if objectives.shape[1] != f.shape[1]:
-        raise ValueError(f"front: expected {objectives.shape[1]} objectives like the sweep, got {f.shape[1]}")
+        raise ParetolabError(f"front: expected {objectives.shape[1]} objectives like the sweep, got {f.shape[1]}")
     radius, jump = float(radius), float(jump)
     if not radius > 0:
-        raise ValueError(f"radius: expected a number > 0, got {radius!r}")
+        raise ParetolabError(f"radius: expected a number > 0, got {radius!r}")
     n = len(objectives)
     converged = np.asarray(result.converged, dtype=bool)
     diverged = np.asarray(result.diverged, dtype=bool) | ~np.isfinite(objectives).all(axis=1)
@@ -279,7 +280,7 @@ def weighted_sum_outcomes(objectives, alpha, converged, diverged, front, *, tol:
     """
     f = F.pareto_front(F.as_points(front, "front"))
     if f.shape[1] != 2:
-        raise ValueError(f"front: expected 2 objectives, got {f.shape[1]}")
+        raise ParetolabError(f"front: expected 2 objectives, got {f.shape[1]}")
     objectives = np.asarray(objectives, dtype=float)
     diverged = np.asarray(diverged, dtype=bool)
     out = np.full(len(objectives), "unconverged", dtype=object)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paretolab.errors import ParetolabError
+
 __all__ = [
     "ConcaveRegion",
     "balanced_point",
@@ -52,14 +54,14 @@ def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.nd
     >>> as_points([1, 2])
     Traceback (most recent call last):
     ...
-    ValueError: points: expected a 2-D array of shape (n, m) with m >= 2 objectives, got a 1-D array of shape (2,)
+    paretolab.errors.ParetolabError: points: expected a 2-D array of shape (n, m) with m >= 2 objectives, got a 1-D array of shape (2,)
     """
     points = getattr(points, "points", points)
     try:
         arr = np.asarray(points, dtype=float)
     except (TypeError, ValueError) as exc:
         kind = type(points).__name__
-        raise ValueError(
+        raise ParetolabError(
             f"{name}: expected a numeric array of shape (n, m), got {kind} that is not numeric ({exc})"
         ) from None
     expected = f"expected a 2-D array of shape (n, m) with m >= {min_objectives} objectives"
@@ -68,12 +70,12 @@ def as_points(points, name: str = "points", *, min_objectives: int = 2) -> np.nd
         m = arr.shape[1] if arr.ndim == 2 and arr.shape[1] >= min_objectives else min_objectives
         return arr.reshape(0, m)
     if arr.ndim != 2:
-        raise ValueError(f"{name}: {expected}, got a {arr.ndim}-D array of shape {arr.shape}")
+        raise ParetolabError(f"{name}: {expected}, got a {arr.ndim}-D array of shape {arr.shape}")
     if arr.shape[1] < min_objectives:
-        raise ValueError(f"{name}: {expected}, got shape {arr.shape} ({arr.shape[1]} objective(s))")
+        raise ParetolabError(f"{name}: {expected}, got shape {arr.shape} ({arr.shape[1]} objective(s))")
     if not np.isfinite(arr).all():
         bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
-        raise ValueError(
+        raise ParetolabError(
             f"{name}: expected finite values, got {bad.size} row(s) with NaN or inf "
             f"(first at rows {bad[:5].tolist()})"
         )
@@ -84,14 +86,14 @@ def as_front2d(front, name: str = "front") -> np.ndarray:
     """Validate a 2-D front in ``pareto_front`` order: L0 strictly increasing, L1 strictly decreasing."""
     arr = as_points(front, name)
     if arr.shape[1] != 2:
-        raise ValueError(
+        raise ParetolabError(
             f"{name}: expected 2 objectives (L0, L1), got {arr.shape[1]}; "
             "this function is defined for m = 2 only"
         )
     if not _is_front_order(arr):
         bad = np.flatnonzero((np.diff(arr[:, 0]) <= 0) | (np.diff(arr[:, 1]) >= 0))
         if bad.size:
-            raise ValueError(
+            raise ParetolabError(
                 f"{name}: expected a front in pareto_front() order (first objective strictly "
                 f"increasing, second strictly decreasing), but rows {bad[0]} and {bad[0] + 1} "
                 "are not; pass pareto_front(points) instead"
@@ -284,9 +286,9 @@ def _check_tol(tol) -> float:
     try:
         value = float(tol)
     except (TypeError, ValueError):
-        raise ValueError(f"tol: expected a number >= 0, got {tol!r}") from None
+        raise ParetolabError(f"tol: expected a number >= 0, got {tol!r}") from None
     if not value >= 0 or not math.isfinite(value):
-        raise ValueError(f"tol: expected a finite number >= 0, got {tol!r}")
+        raise ParetolabError(f"tol: expected a finite number >= 0, got {tol!r}")
     return value
 
 
@@ -444,10 +446,10 @@ def weighted_sum_optimum(points, alpha, /):
     """
     pts = as_points(points)
     if pts.shape[1] != 2:
-        raise ValueError(f"points: expected 2 objectives (L0, L1), got {pts.shape[1]}")
+        raise ParetolabError(f"points: expected 2 objectives (L0, L1), got {pts.shape[1]}")
     a = _check_alpha(alpha)
     if pts.shape[0] == 0:
-        raise ValueError("points: expected at least one point, got none")
+        raise ParetolabError("points: expected at least one point, got none")
     order = np.lexsort((np.arange(pts.shape[0]), pts[:, 1], pts[:, 0]))
     s = pts[order]
     vertices = _lower_hull(np.ascontiguousarray(s[:, 0]), np.ascontiguousarray(s[:, 1]))
@@ -461,9 +463,9 @@ def _check_alpha(alpha) -> np.ndarray | float:
     try:
         a = np.asarray(alpha, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"alpha: expected a number >= 0 or an array of them, got {alpha!r}") from None
+        raise ParetolabError(f"alpha: expected a number >= 0 or an array of them, got {alpha!r}") from None
     if np.isnan(a).any() or (a < 0).any():
-        raise ValueError(f"alpha: expected values >= 0 (L = L0 + alpha*L1), got {alpha!r}")
+        raise ParetolabError(f"alpha: expected values >= 0 (L = L0 + alpha*L1), got {alpha!r}")
     return a
 
 
@@ -490,7 +492,7 @@ def critical_alphas(points, /, *, tol: float = DEFAULT_TOL) -> np.ndarray:
     """
     pts = as_points(points)
     if pts.shape[1] != 2:
-        raise ValueError(f"points: expected 2 objectives (L0, L1), got {pts.shape[1]}")
+        raise ParetolabError(f"points: expected 2 objectives (L0, L1), got {pts.shape[1]}")
     tol = _check_tol(tol)
     front = pareto_front(pts)
     if front.shape[0] < 2:
@@ -672,14 +674,14 @@ def coverage(reached, front, /, radius: float = 0.05) -> float:
     f = as_points(front, "front")
     r = as_points(reached, "reached")
     if r.shape[0] and r.shape[1] != f.shape[1]:
-        raise ValueError(
+        raise ParetolabError(
             f"reached: expected {f.shape[1]} objectives like front, got {r.shape[1]}"
         )
     radius = float(radius)
     if not radius > 0 or not math.isfinite(radius):
-        raise ValueError(f"radius: expected a finite number > 0, got {radius!r}")
+        raise ParetolabError(f"radius: expected a finite number > 0, got {radius!r}")
     if f.shape[0] == 0:
-        raise ValueError("front: expected at least one point, got none")
+        raise ParetolabError("front: expected at least one point, got none")
     if r.shape[0] == 0:
         return 0.0
     f = pareto_front(f)
@@ -745,7 +747,7 @@ def balanced_point(front, /) -> int:
     """
     pts = as_points(front, "front")
     if pts.shape[0] == 0:
-        raise ValueError("front: expected at least one point, got none")
+        raise ParetolabError("front: expected at least one point, got none")
     nondominated = is_nondominated(pts, keep_weakly=True)
     unit = _normalise(pts, pts[nondominated])
     worst = np.where(nondominated, unit.max(axis=1), np.inf)
@@ -767,7 +769,7 @@ def hypervolume(points, /, ref) -> float:
     pts = as_points(points)
     ref_arr = np.asarray(as_points(np.atleast_2d(ref), "ref"))
     if ref_arr.shape != (1, pts.shape[1]):
-        raise ValueError(
+        raise ParetolabError(
             f"ref: expected a point with {pts.shape[1]} objectives, got shape {np.shape(ref)}"
         )
     inside = (pts < ref_arr).all(axis=1)
@@ -791,11 +793,11 @@ def igd(points, /, reference) -> float:
     pts = as_points(points)
     ref = as_points(reference, "reference")
     if pts.shape[0] == 0 or ref.shape[0] == 0:
-        raise ValueError(
+        raise ParetolabError(
             f"points, reference: expected at least one point each, got {pts.shape[0]} and {ref.shape[0]}"
         )
     if ref.shape[1] != pts.shape[1]:
-        raise ValueError(f"reference: expected {pts.shape[1]} objectives like points, got {ref.shape[1]}")
+        raise ParetolabError(f"reference: expected {pts.shape[1]} objectives like points, got {ref.shape[1]}")
     import moocore
 
     return float(moocore.igd(pts, ref=ref))

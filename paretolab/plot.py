@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paretolab import front as F
+from paretolab.errors import ParetolabError
 
 __all__ = [
     "BasinGrid",
@@ -132,7 +133,7 @@ def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEF
     ax = _axes(ax)
     f = _front_points(front)
     if f.shape[1] != 2:
-        raise ValueError(f"front: expected 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
+        raise ParetolabError(f"front: expected 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
     ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label=front_label, gid="front", zorder=2)
     if analytic is not None:
         a = F.as_points(analytic, "analytic")
@@ -322,10 +323,10 @@ def basin_grid(problem, alpha: float, *, front=None, n: int = 41, steps: int = 1
 
     prob = get_problem(problem, **(problem_options or {}))
     if prob.n_var != 2 or prob.n_obj != 2:
-        raise ValueError(f"problem: expected 2 parameters and 2 objectives, got {prob.name!r} with "
+        raise ParetolabError(f"problem: expected 2 parameters and 2 objectives, got {prob.name!r} with "
                          f"n_var={prob.n_var}, n_obj={prob.n_obj}")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n: expected an integer >= 2, got {n!r}")
+        raise ParetolabError(f"n: expected an integer >= 2, got {n!r}")
     lo, hi = prob.box()
     (x0, x1), (y0, y1) = limits if limits is not None else ((lo[0], hi[0]), (lo[1], hi[1]))
     x = np.linspace(x0, x1, n)
@@ -500,7 +501,7 @@ def plot_front3d(front, result=None, *, ax=None, labels=("L0", "L1", "L2"), titl
     ax = _axes(ax, projection="3d", figsize=(6.0, 5.0))
     f = F.as_points(front, "front")
     if f.shape[1] != 3:
-        raise ValueError(f"front: expected 3 objectives, got {f.shape[1]}")
+        raise ParetolabError(f"front: expected 3 objectives, got {f.shape[1]}")
     ax.scatter(f[:, 0], f[:, 1], f[:, 2], s=3, c="0.6", depthshade=False, label="reference front", gid="front")
     if result is not None:
         obj, _, _, converged, diverged, method = _result_columns(result)
@@ -551,13 +552,13 @@ def save(fig_or_ax, path, *, dpi: int = 120) -> str:
     fig = getattr(fig_or_ax, "figure", fig_or_ax)
     fig = fig if hasattr(fig, "savefig") else fig_or_ax
     if not hasattr(fig, "savefig"):
-        raise ValueError(f"fig_or_ax: expected a matplotlib Figure or Axes, got {type(fig_or_ax).__name__}")
+        raise ParetolabError(f"fig_or_ax: expected a matplotlib Figure or Axes, got {type(fig_or_ax).__name__}")
     path = os.fspath(path)
     ext = os.path.splitext(path)[1].lower()
     if ext == "":
         path, ext = path + ".png", ".png"
     if ext not in _FORMATS:
-        raise ValueError(f"path: expected an extension in {sorted(_FORMATS)} (or none for .png), got {ext!r}")
+        raise ParetolabError(f"path: expected an extension in {sorted(_FORMATS)} (or none for .png), got {ext!r}")
     fmt = _FORMATS[ext]
     metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
     parent = os.path.dirname(path)

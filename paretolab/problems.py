@@ -32,6 +32,8 @@ from typing import Callable
 import numpy as np
 import torch
 
+from paretolab.errors import ParetolabError
+
 __all__ = [
     "Problem",
     "get_problem",
@@ -93,16 +95,16 @@ class Problem:
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"name: expected a non-empty string, got {self.name!r}")
+            raise ParetolabError(f"name: expected a non-empty string, got {self.name!r}")
         for arg, low in (("n_var", 1), ("n_obj", 2)):
             value = getattr(self, arg)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{arg}: expected an integer >= {low}, got {value!r}")
+                raise ParetolabError(f"{arg}: expected an integer >= {low}, got {value!r}")
         if not callable(self.objectives):
-            raise ValueError(f"objectives: expected a callable (B, n_var) -> (B, n_obj), got {self.objectives!r}")
+            raise ParetolabError(f"objectives: expected a callable (B, n_var) -> (B, n_obj), got {self.objectives!r}")
         lo, hi = self.box()
         if not (np.isfinite(lo).all() and np.isfinite(hi).all() and (lo < hi).all()):
-            raise ValueError(f"bounds: expected finite (lo, hi) with lo < hi, got {self.bounds!r}")
+            raise ParetolabError(f"bounds: expected finite (lo, hi) with lo < hi, got {self.bounds!r}")
 
     # ----------------------------------------------------------------- helpers
     def box(self) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +118,7 @@ class Problem:
             lo = np.broadcast_to(np.asarray(lo, dtype=float), (self.n_var,)).copy()
             hi = np.broadcast_to(np.asarray(hi, dtype=float), (self.n_var,)).copy()
         except (TypeError, ValueError):
-            raise ValueError(
+            raise ParetolabError(
                 f"bounds: expected (lo, hi), each a number or {self.n_var} numbers, got {self.bounds!r}"
             ) from None
         return lo, hi
@@ -138,7 +140,7 @@ class Problem:
             lo, hi = (torch.as_tensor(b, dtype=dtype) for b in self.box())
             x = lo + (hi - lo) * torch.rand(n, self.n_var, generator=generator, dtype=dtype)
         if x.shape != (n, self.n_var):
-            raise ValueError(f"init: expected a tensor of shape ({n}, {self.n_var}), got {tuple(x.shape)}")
+            raise ParetolabError(f"init: expected a tensor of shape ({n}, {self.n_var}), got {tuple(x.shape)}")
         return x
 
     def evaluate(self, x) -> Tensor:
@@ -149,10 +151,10 @@ class Problem:
         """
         x = torch.as_tensor(x, dtype=torch.float64) if not isinstance(x, Tensor) else x
         if x.ndim != 2 or x.shape[1] != self.n_var:
-            raise ValueError(f"x: expected shape (B, {self.n_var}), got {tuple(x.shape)}")
+            raise ParetolabError(f"x: expected shape (B, {self.n_var}), got {tuple(x.shape)}")
         f = self.objectives(x)
         if f.shape != (x.shape[0], self.n_obj):
-            raise ValueError(
+            raise ParetolabError(
                 f"objectives of problem {self.name!r}: expected shape ({x.shape[0]}, {self.n_obj}), "
                 f"got {tuple(f.shape)}"
             )
@@ -182,7 +184,7 @@ def register_problem(name: str, factory: Callable[..., Problem], description: st
     >>> _ = _REGISTRY.pop("tmp")
     """
     if not isinstance(name, str) or not name:
-        raise ValueError(f"name: expected a non-empty string, got {name!r}")
+        raise ParetolabError(f"name: expected a non-empty string, got {name!r}")
     _REGISTRY[name] = (factory, description)
 
 
@@ -214,26 +216,26 @@ def get_problem(name, **options) -> Problem:
     >>> get_problem("nope")
     Traceback (most recent call last):
     ...
-    ValueError: problem: expected one of the registered names ['convex', 'dent', 'dtlz2', 'fonseca', 'hadamard_lasso', 'hadamard_ridge', 'mlp', 'zdt1', 'zdt2', 'zdt3'] or a Problem, got 'nope'
+    paretolab.errors.ParetolabError: problem: expected one of the registered names ['convex', 'dent', 'dtlz2', 'fonseca', 'hadamard_lasso', 'hadamard_ridge', 'mlp', 'zdt1', 'zdt2', 'zdt3'] or a Problem, got 'nope'
     """
     if isinstance(name, Problem):
         if options:
-            raise ValueError(f"options: a Problem instance takes no options, got {sorted(options)}")
+            raise ParetolabError(f"options: a Problem instance takes no options, got {sorted(options)}")
         return name
     if name not in _REGISTRY:
-        raise ValueError(
+        raise ParetolabError(
             f"problem: expected one of the registered names {problem_names()} or a Problem, got {name!r}"
         )
     factory = _REGISTRY[name][0]
     try:
         return factory(**options)
     except TypeError as exc:
-        raise ValueError(f"options for problem {name!r}: {exc}") from None
+        raise ParetolabError(f"options for problem {name!r}: {exc}") from None
 
 
 def _check_int(name: str, value, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name}: expected an integer >= {low}, got {value!r}")
+        raise ParetolabError(f"{name}: expected an integer >= {low}, got {value!r}")
     return int(value)
 
 

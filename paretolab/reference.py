@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from paretolab import front as F
+from paretolab.errors import ParetolabError
 from paretolab.problems import Problem, get_problem
 
 log = logging.getLogger(__name__)
@@ -136,9 +137,9 @@ def reference_front(
     problem = get_problem(problem)
     for name, value, low in (("pop_size", pop_size, 4), ("n_gen", n_gen, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name}: expected an integer >= {low}, got {value!r}")
+            raise ParetolabError(f"{name}: expected an integer >= {low}, got {value!r}")
     if stall_generations is not None and (not isinstance(stall_generations, int) or stall_generations < 1):
-        raise ValueError(f"stall_generations: expected an integer >= 1 or None, got {stall_generations!r}")
+        raise ParetolabError(f"stall_generations: expected an integer >= 1 or None, got {stall_generations!r}")
 
     start = time.perf_counter()
     pm_problem = _pymoo_problem(problem)
@@ -260,13 +261,13 @@ def merge_fronts(front: ReferenceFront, points, params, source: str | np.ndarray
     pts = np.asarray(points, dtype=float)
     par = np.asarray(params, dtype=float)
     if pts.ndim != 2 or pts.shape[1] != front.points.shape[1]:
-        raise ValueError(f"points: expected shape (k, {front.points.shape[1]}), got {pts.shape}")
+        raise ParetolabError(f"points: expected shape (k, {front.points.shape[1]}), got {pts.shape}")
     if par.ndim != 2 or par.shape[0] != pts.shape[0] or par.shape[1] != front.params.shape[1]:
-        raise ValueError(f"params: expected shape ({pts.shape[0]}, {front.params.shape[1]}), got {par.shape}")
+        raise ParetolabError(f"params: expected shape ({pts.shape[0]}, {front.params.shape[1]}), got {par.shape}")
     src = np.asarray(source, dtype=object)
     src = np.full(len(pts), src, dtype=object) if src.ndim == 0 else src
     if src.shape != (len(pts),):
-        raise ValueError(f"source: expected one name or {len(pts)} names, got {src.shape}")
+        raise ParetolabError(f"source: expected one name or {len(pts)} names, got {src.shape}")
     finite = np.isfinite(pts).all(axis=1)
     all_points = np.concatenate([front.points, pts[finite]])
     all_params = np.concatenate([front.params, par[finite]])

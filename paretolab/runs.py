@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from paretolab.errors import ParetolabError
+
 __all__ = ["RunsTable", "read_runs", "read_runs_csv", "read_store"]
 
 _META = ("alpha", "seed", "epsilon", "method", "converged", "diverged", "error", "status")
@@ -43,7 +45,7 @@ def _number(text: str, path: str, line: int, column: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(
+        raise ParetolabError(
             f"{path}: line {line}, column {column!r}: expected a number, got {text!r}"
         ) from None
 
@@ -70,7 +72,7 @@ def read_runs_csv(path, columns=None) -> RunsTable:
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
-        raise ValueError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
+        raise ParetolabError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
     from paretolab.store import is_store
 
     if is_store(path):  # a sweep's SQLite store: same table
@@ -80,7 +82,7 @@ def read_runs_csv(path, columns=None) -> RunsTable:
         try:
             header = [h.strip() for h in next(reader)]
         except StopIteration:
-            raise ValueError(f"{path}: expected a header line, got an empty file") from None
+            raise ParetolabError(f"{path}: expected a header line, got an empty file") from None
         rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     chosen = _choose(header, columns, path)
     lower = [h.lower() for h in header]
@@ -89,7 +91,7 @@ def read_runs_csv(path, columns=None) -> RunsTable:
     values, alphas, seeds, lines = [], [], [], []
     for line, row in rows:
         if len(row) != len(header):
-            raise ValueError(f"{path}: line {line}: expected {len(header)} fields like the header, got {len(row)}")
+            raise ParetolabError(f"{path}: line {line}: expected {len(header)} fields like the header, got {len(row)}")
         values.append([_number(row[i], path, line, header[i]) for i in chosen])
         if alpha_col is not None:
             alphas.append(_number(row[alpha_col], path, line, header[alpha_col]))
@@ -112,7 +114,7 @@ def _choose(header: list[str], columns, path: str) -> list[int]:
     """Indices of the objective columns; at least two, or a ValueError listing the columns."""
     chosen = _chosen(header, columns, path)
     if len(chosen) < 2:
-        raise ValueError(
+        raise ParetolabError(
             f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
             f"(columns present: {header})"
         )
@@ -133,12 +135,12 @@ def _chosen(header: list[str], columns, path: str) -> list[int]:
         if isinstance(c, (int, np.integer)) or (isinstance(c, str) and c.isdigit() and c not in header):
             i = int(c)
             if not 0 <= i < len(header):
-                raise ValueError(f"columns: index {i} is out of range; {path} has {len(header)} columns: {header}")
+                raise ParetolabError(f"columns: index {i} is out of range; {path} has {len(header)} columns: {header}")
             chosen.append(i)
         elif c in header:
             chosen.append(header.index(c))
         else:
-            raise ValueError(f"columns: {c!r} is not a column of {path}; columns present: {header}")
+            raise ParetolabError(f"columns: {c!r} is not a column of {path}; columns present: {header}")
     return chosen
 
 
@@ -181,9 +183,9 @@ def read_store(path, columns=None) -> RunsTable:
         with Store(path, readonly=True) as st:
             rows = st.rows()
     except StoreError as exc:
-        raise ValueError(str(exc)) from None
+        raise ParetolabError(str(exc)) from None
     if not rows:
-        raise ValueError(f"{path}: the store holds no finished runs yet")
+        raise ParetolabError(f"{path}: the store holds no finished runs yet")
     m = max(len(r["objectives"]) for r in rows)
     header = [f"L{j}" for j in range(m)]
     chosen = _choose(header, columns, path)

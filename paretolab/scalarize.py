@@ -26,6 +26,8 @@ from typing import Callable
 
 import torch
 
+from paretolab.errors import ParetolabError
+
 __all__ = ["METHODS", "Scalarizer", "chebyshev", "linear", "make_scalarizer", "mdmm"]
 
 Tensor = torch.Tensor
@@ -40,7 +42,7 @@ def _weights(objectives: Tensor, alpha) -> Tensor:
     """
     f = objectives
     if f.ndim != 2 or f.shape[1] < 2:
-        raise ValueError(f"objectives: expected shape (B, m) with m >= 2, got {tuple(f.shape)}")
+        raise ParetolabError(f"objectives: expected shape (B, m) with m >= 2, got {tuple(f.shape)}")
     B, m = f.shape
     a = torch.as_tensor(alpha, dtype=f.dtype)
     if m == 2 and a.ndim <= 1 and a.numel() in (1, B):
@@ -51,7 +53,7 @@ def _weights(objectives: Tensor, alpha) -> Tensor:
     if a.shape == (B, m):
         return a
     expected = f"a scalar or shape ({B},)" if m == 2 else f"weights of shape ({m},)"
-    raise ValueError(
+    raise ParetolabError(
         f"alpha: expected {expected} or weights of shape ({B}, {m}) for objectives of shape "
         f"({B}, {m}); got shape {tuple(a.shape)}"
     )
@@ -115,7 +117,7 @@ def chebyshev(objectives: Tensor, alpha, *, ideal=None, augment: float = 0.0) ->
     if ideal is not None:
         z = torch.as_tensor(ideal, dtype=objectives.dtype)
         if z.shape != (objectives.shape[1],):
-            raise ValueError(f"ideal: expected shape ({objectives.shape[1]},), got {tuple(z.shape)}")
+            raise ParetolabError(f"ideal: expected shape ({objectives.shape[1]},), got {tuple(z.shape)}")
         d = objectives - z
     wd = w * d
     out = wd.amax(1) if wd.shape[1] > 2 else torch.maximum(wd[:, 0], wd[:, 1])
@@ -150,9 +152,9 @@ def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 10
     tensor([1.5625])
     """
     if constraint not in ("eq", "le"):
-        raise ValueError(f"constraint: expected 'eq' or 'le', got {constraint!r}")
+        raise ParetolabError(f"constraint: expected 'eq' or 'le', got {constraint!r}")
     if not damping > 0:
-        raise ValueError(f"damping: expected a number > 0, got {damping!r}")
+        raise ParetolabError(f"damping: expected a number > 0, got {damping!r}")
     rest = objectives[:, 1:]
     eps = torch.as_tensor(epsilon, dtype=objectives.dtype)
     if eps.ndim == 1 and rest.shape[1] == 1:
@@ -160,7 +162,7 @@ def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 10
     h = rest - eps
     lam = multiplier
     if lam.shape != h.shape:
-        raise ValueError(f"multiplier: expected shape {tuple(h.shape)}, got {tuple(lam.shape)}")
+        raise ParetolabError(f"multiplier: expected shape {tuple(h.shape)}, got {tuple(lam.shape)}")
     if constraint == "eq":
         pen = lam * h + 0.5 * damping * h * h
     else:
@@ -213,10 +215,10 @@ def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment:
     >>> make_scalarizer("ridge", [1.0])
     Traceback (most recent call last):
     ...
-    ValueError: method: expected one of ('linear', 'chebyshev', 'mdmm'), got 'ridge'
+    paretolab.errors.ParetolabError: method: expected one of ('linear', 'chebyshev', 'mdmm'), got 'ridge'
     """
     if method not in METHODS:
-        raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+        raise ParetolabError(f"method: expected one of {METHODS}, got {method!r}")
     v = torch.as_tensor(values, dtype=dtype)
     scale = 1 + v if v.ndim == 1 and n_obj == 2 else v.reshape(-1, n_obj).sum(1) if v.ndim else 1 + v
     if method == "linear":

@@ -47,6 +47,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from paretolab.errors import ParetolabError
 from paretolab.problems import Problem
 from paretolab.scalarize import Scalarizer
 
@@ -68,7 +69,7 @@ def _want_compile(option, B: int, steps: int) -> bool:
         per_step, per_run = COMPILE_SAVING
         return steps * (per_step + per_run * B) >= COMPILE_SECONDS
     if not isinstance(option, bool):
-        raise ValueError(f"compile: expected True, False or 'auto', got {option!r}")
+        raise ParetolabError(f"compile: expected True, False or 'auto', got {option!r}")
     return option
 
 
@@ -283,7 +284,7 @@ def _positive(name: str, value, *, integer: bool = False, allow_zero: bool = Fal
         ok = ok and math.isfinite(value)
     if not ok:
         kind = "an integer" if integer else "a number"
-        raise ValueError(f"{name}: expected {kind} {'>=' if allow_zero else '>'} 0, got {value!r}")
+        raise ParetolabError(f"{name}: expected {kind} {'>=' if allow_zero else '>'} 0, got {value!r}")
     return value
 
 
@@ -374,20 +375,20 @@ def train(
     (True, array([1., 1.]))
     """
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer: expected one of {OPTIMIZERS}, got {optimizer!r}")
+        raise ParetolabError(f"optimizer: expected one of {OPTIMIZERS}, got {optimizer!r}")
     _positive("steps", steps, integer=True)
     _positive("lr", lr)
     _positive("gtol", gtol)
     _positive("window", window, integer=True)
     if not (isinstance(anneal, (int, float)) and 0 <= anneal <= 1):
-        raise ValueError(f"anneal: expected a fraction in [0, 1], got {anneal!r}")
+        raise ParetolabError(f"anneal: expected a fraction in [0, 1], got {anneal!r}")
     _positive("radius", radius, allow_zero=True)
     _positive("check_every", check_every, integer=True)
     if snapshot_every is not None:
         _positive("snapshot_every", snapshot_every, integer=True)
     x0 = x0 if isinstance(x0, torch.Tensor) else torch.as_tensor(np.asarray(x0, dtype=float))
     if x0.ndim != 2 or x0.shape[1] != problem.n_var:
-        raise ValueError(f"x0: expected shape (B, {problem.n_var}), got {tuple(x0.shape)}")
+        raise ParetolabError(f"x0: expected shape (B, {problem.n_var}), got {tuple(x0.shape)}")
     B, n = x0.shape
     k = scalarizer.n_multipliers
     dtype = x0.dtype
@@ -396,7 +397,7 @@ def train(
     hi = torch.cat([hi_x, torch.full((k,), math.inf, dtype=dtype)])
     values = torch.as_tensor(scalarizer.values, dtype=dtype)
     if values.ndim and values.shape[0] != B:
-        raise ValueError(f"scalarizer: expected settings for {B} runs, got {values.shape[0]}")
+        raise ParetolabError(f"scalarizer: expected settings for {B} runs, got {values.shape[0]}")
     grad_at = _gradient(problem.objectives, scalarizer.fn, n, k, functional=False)
 
     def loss_and_grad_at(w, rows=None):

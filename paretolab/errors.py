@@ -1,0 +1,40 @@
+"""The errors paretolab raises on purpose: one base class to catch them all by one name.
+
+Every message names the argument (or file) at fault, what was expected and what arrived.
+:class:`ParetolabError` is a :class:`ValueError`, so code that catches ``ValueError`` keeps
+working; the subclasses say which part of a sweep went wrong.
+
+>>> import paretolab
+>>> try:
+...     paretolab.pareto_front([[1.0, float("nan")]])
+... except paretolab.ParetolabError as exc:
+...     print(type(exc).__name__, isinstance(exc, ValueError))
+ParetolabError True
+"""
+
+from __future__ import annotations
+
+__all__ = ["ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError", "StoreMismatch"]
+
+
+class ParetolabError(ValueError):
+    """Bad input or a state paretolab cannot work with; the message says what to change."""
+
+
+class StoreError(ParetolabError, RuntimeError):
+    """A results store cannot be opened, read or written (read-only, full disk, not a store,
+    corrupted); nothing already stored in it was changed."""
+
+
+class StoreMismatch(StoreError):
+    """The store holds the runs of a different sweep (another function, configuration or plan)."""
+
+
+class ReturnValueError(ParetolabError, TypeError):
+    """A training function returned something that is not a set of losses (or their number
+    changed between runs)."""
+
+
+class ProblemCheckError(ParetolabError):
+    """A :class:`paretolab.Problem` breaks the contract checked by
+    :func:`paretolab.testing.check_problem`; the message names the check."""
