@@ -14,7 +14,7 @@ ParetolabError True
 
 from __future__ import annotations
 
-__all__ = ["ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError", "StoreMismatch"]
+__all__ = ["ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError", "StoreMismatch", "check_positive"]
 
 
 class ParetolabError(ValueError):
@@ -38,3 +38,28 @@ class ReturnValueError(ParetolabError, TypeError):
 class ProblemCheckError(ParetolabError):
     """A :class:`paretolab.Problem` breaks the contract checked by
     :func:`paretolab.testing.check_problem`; the message names the check."""
+
+
+def check_positive(name: str, value, *, integer: bool = False, allow_zero: bool = False):
+    """``value`` if it is a finite number (an integer when ``integer``) above 0 (or at least 0
+    when ``allow_zero``); otherwise a :class:`ParetolabError` naming ``name``.
+
+    >>> check_positive("steps", 10, integer=True)
+    10
+    >>> check_positive("lr", -1.0)
+    Traceback (most recent call last):
+    ...
+    paretolab.errors.ParetolabError: lr: expected a number > 0, got -1.0
+    """
+    import math
+    import numbers
+
+    if integer:
+        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        kind = "an integer" if integer else "a number"
+        raise ParetolabError(f"{name}: expected {kind} {'>=' if allow_zero else '>'} 0, got {value!r}")
+    return value
