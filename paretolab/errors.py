@@ -14,7 +14,8 @@ ParetolabError True
 
 from __future__ import annotations
 
-__all__ = ["ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError", "StoreMismatch", "check_positive"]
+__all__ = ["ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError", "StoreMismatch",
+           "WorkerPoolError", "check_positive"]
 
 
 class ParetolabError(ValueError):
@@ -33,6 +34,11 @@ class StoreMismatch(StoreError):
 class ReturnValueError(ParetolabError, TypeError):
     """A training function returned something that is not a set of losses (or their number
     changed between runs)."""
+
+
+class WorkerPoolError(ParetolabError, RuntimeError):
+    """A worker process could not start (its initializer raised, or the main script cannot be
+    imported by a new process), or a pool was used after it was closed."""
 
 
 class ProblemCheckError(ParetolabError):
