@@ -1,8 +1,8 @@
 """Overhead per run of the results store and the executors, on a no-op training function.
 
-Runs per second of ``paretolab.sweep(noop, ...)`` serially (no store / SQLite store), with a
-process pool and with Dask (local cluster, threads and processes), next to the bare executors
-(a plain loop, ``ProcessPoolExecutor.map``, ``Client.map``) in the same run. Medians of
+Runs per second of ``paretolab.sweep(noop, ...)`` serially (no store / SQLite store), on
+paretolab's worker processes and with Dask (local cluster, threads and processes), next to the
+bare executors (a plain loop, ``ProcessPoolExecutor.map``, ``Client.map``) in the same run. Medians of
 ``--repeat`` timings; ratios against the serial sweep with a store.
 
     python bench/bench_store.py            # 400 runs x 3 repeats
@@ -21,7 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from paretolab.sweep import default_jobs, sweep  # noqa: E402
+from paretolab import sweep  # noqa: E402
+from paretolab.runner import default_jobs  # noqa: E402
+from paretolab.workers import WorkerPool  # noqa: E402
 
 
 def noop(alpha, seed):
@@ -69,7 +71,10 @@ def main(argv=None):
                      _time(lambda: list(pool.map(noop, [float(i) for i in range(n)], range(n))), args.repeat)))
         rows.append((f"sweep on that pool x{jobs}, store",
                      _time(lambda: sweep(noop, executor=pool, store=fresh(), **plan), args.repeat)))
-    rows.append((f"sweep jobs={jobs} (new pool each), store",
+    with WorkerPool(jobs) as workers:
+        rows.append((f"sweep on one WorkerPool x{jobs}, store",
+                     _time(lambda: sweep(noop, executor=workers, store=fresh(), **plan), args.repeat)))
+    rows.append((f"sweep jobs={jobs} (new workers each), store",
                  _time(lambda: sweep(noop, jobs=jobs, store=fresh(), **plan), args.repeat)))
     if not args.no_dask:
         try:

@@ -9,7 +9,7 @@ L1 the mean absolute weight of both layers (a lasso penalty on every weight). ``
 is an ordinary training function, ``train(alpha, seed) -> {"L0", "L1", "converged", ...}``;
 the script hands it to ``paretolab.sweep`` with a SQLite store (a temporary file unless
 ``--store`` is given: rerunning with the same file resumes), then reads the store back, runs
-``paretolab.compare.analyze`` on the runs and writes figures/own_model.png (the empirical front
+``paretolab.analyze`` on the runs and writes figures/own_model.png (the empirical front
 with its concave regions, and L0, L1 against alpha per seed).
 
 Why the penalty is interesting: an L1 penalty on the weights of a product of layers acts on
@@ -23,13 +23,10 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
-import sys
 import tempfile
 import time
 
 import numpy as np
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 N_SAMPLES, N_IN, N_HIDDEN = 256, 10, 16
 
@@ -90,9 +87,7 @@ def main(argv=None) -> int:
                         help="folder for the figure (default: the repository's figures/)")
     args = parser.parse_args(argv)
 
-    from paretolab.compare import analyze
-    from paretolab.runs import read_store
-    from paretolab.sweep import sweep
+    from paretolab import analyze, read_runs, sweep
 
     alphas, seeds, steps = ("log:1e-2:300:6", 2, 200) if args.quick else ("log:1e-2:300:16", 4, 800)
     tmp = None
@@ -104,12 +99,12 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     result = sweep(train, alphas=alphas, seeds=seeds, store=store, jobs=args.jobs, config={"steps": steps})
     seconds = time.perf_counter() - t0
-    table = read_store(store)
-    ok = table.converged  # only runs that passed the function's own stationarity test are evidence
-    a = analyze(table.objectives[ok], names=table.names, alpha=table.alpha[ok], seed=table.seed[ok],
-                dropped=table.dropped)
+    # only runs that passed the function's own stationarity test are evidence: analyze builds the
+    # front from them and places the others on it
+    a = analyze(read_runs(store))
+    ok = result.converged
 
-    print(f"own_model: {len(result)} runs of {result.problem} ({steps} steps each) in {seconds:.1f} s; "
+    print(f"own_model: {len(result)} runs of {result.source} ({steps} steps each) in {seconds:.1f} s; "
           f"{int(result.converged.sum())} converged, {int(result.failed.sum())} failed")
     print(f"{'alpha':>8s} " + " ".join(f"{'seed ' + str(s) + ' L0/L1/active':>24s}" for s in np.unique(result.seed)))
     for al in np.unique(result.alpha):
@@ -119,52 +114,26 @@ def main(argv=None) -> int:
             + ("*" if not result.converged[i] else " ") for i in rows))
     print(f"  (* = not converged by the function's own test: {int((~ok).sum())} runs, left out of the analysis)")
     print(a)
-    out = write_figure(result, a, args.out)
+    out = write_figure(a, args.out)
     print(f"  figure: {out}")
     if tmp is not None:
         tmp.cleanup()
     return 0
 
 
-def write_figure(result, analysis, out_dir) -> str:
+def write_figure(report, out_dir) -> str:
     """figures/own_model.png: the empirical front with the runs, and L0, L1 against alpha."""
+    from paretolab.plot import new_figure, plot_alpha_response, plot_front, save
+
     path = os.path.join(out_dir, "own_model.png")
-    try:
-        from paretolab.plot import new_figure, plot_alpha_response, plot_front, save
-    except ImportError:  # pragma: no cover - plot.py is optional here
-        return _fallback_figure(result, path)
     fig, (ax0, ax1) = new_figure(2, width=5.2, height=4.2)
-    ok = ~result.failed
-    plot_front(analysis.front, _subset(result, ok), ax=ax0, labels=("L0 (MSE)", "L1 (mean |w|)"),
-               title="MLP + L1 penalty: runs and their front", front_label="empirical front",
-               min_depth=analysis.min_depth)
-    plot_alpha_response(_subset(result, ok), critical=[r["alpha"] for r in analysis.regions], ax=ax1, labels=("L0 (MSE)", "L1 (mean |w|)"),
-                        title="final losses against alpha (one marker per seed)")
+    plot_front(report, ax=ax0, labels=("L0 (MSE)", "L1 (mean |w|)"), title="MLP + L1 penalty: runs and their front",
+               front_label="empirical front")
+    plot_alpha_response(report.runs, critical=[r.alpha for r in report.regions], ax=ax1,
+                        labels=("L0 (MSE)", "L1 (mean |w|)"), title="final losses against alpha (one marker per seed)")
     ax0.set_xscale("log")  # the fit spans three decades of MSE before it collapses to the zero function
     ax1.set_yscale("log")
     return save(fig, path)
-
-
-def _subset(result, mask):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(objectives=result.objectives[mask], alpha=result.alpha[mask], seed=result.seed[mask],
-                           converged=result.converged[mask], diverged=result.diverged[mask],
-                           method=result.method[mask])
-
-
-def _fallback_figure(result, path):  # pragma: no cover
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(6, 4.5))
-    ax = fig.add_subplot()
-    sc = ax.scatter(result.objectives[:, 0], result.objectives[:, 1], c=np.log10(result.alpha))
-    fig.colorbar(sc, ax=ax, label="log10 alpha")
-    ax.set_xlabel("L0")
-    ax.set_ylabel("L1")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fig.savefig(path, dpi=120)
-    return path
 
 
 if __name__ == "__main__":

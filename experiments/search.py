@@ -1,19 +1,7 @@
-#!/usr/bin/env python
-"""Regenerate figures/search.png and print the numbers behind its claim.
+"""Regenerate figures/search.png: ``python experiments/search.py [--quick] [--out DIR]``.
 
-Usage: .venv/bin/python experiments/search.py [--quick] [--out DIR]
-
-The question, the seeds and the measurements are in paretolab/experiments/search.py; this
-script only runs it.
-"""
-
-import pathlib
-import sys
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from paretolab.experiments import main  # noqa: E402
+The question, seeds and measurements are in paretolab/experiments/search.py."""
+from paretolab.experiments import script
 
 if __name__ == "__main__":
-    raise SystemExit(main("search", ROOT / "figures"))
+    raise SystemExit(script(__file__))

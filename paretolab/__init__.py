@@ -1,8 +1,12 @@
 """paretolab: what a weighted sum of losses L0 + alpha*L1 can and cannot reach.
 
-The front utilities (:mod:`paretolab.front`, numpy only) are imported eagerly. The torch-based
-names (problems, scalarisations, training, sweeps) are re-exported lazily, on first access,
-so that ``import paretolab`` and ``import paretolab.front`` do not import torch.
+Data flows one way (see ARCHITECTURE.md)::
+
+    problem -> plan -> training -> Runs -> reference front -> analysis -> plots / report
+
+The top level holds the names a user needs; everything else lives in its module. The front
+utilities (:mod:`paretolab.front`, numpy only) are imported eagerly; the rest on first use, so
+that ``import paretolab`` does not import torch or pymoo.
 """
 
 from importlib import import_module
@@ -31,22 +35,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 _LAZY = {
     "Problem": "paretolab.problems",
     "get_problem": "paretolab.problems",
-    "problem_names": "paretolab.problems",
-    "register_problem": "paretolab.problems",
-    "Scalarizer": "paretolab.scalarize",
-    "make_scalarizer": "paretolab.scalarize",
-    "TrainResult": "paretolab.train",
-    "train": "paretolab.train",
-    "SweepResult": "paretolab.sweep",
-    "linear_outcomes": "paretolab.sweep",
-    "parse_alphas": "paretolab.sweep",
-    "sweep": "paretolab.sweep",
-    "ReferenceFront": "paretolab.reference",
+    "Runs": "paretolab.runs",
+    "read_runs": "paretolab.sources",
     "reference_front": "paretolab.reference",
-    "merge_fronts": "paretolab.reference",
-    "Report": "paretolab.compare",
-    "Analysis": "paretolab.compare",
-    "analyze": "paretolab.compare",
+    "compare": "paretolab.analysis",
+    "analyze": "paretolab.analysis",
 }
 
 
@@ -63,19 +56,57 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
+def sweep(target, /, alphas=None, **options):
+    """Sweep alpha (or eps) x seeds on a problem or on your own training function.
+
+    ``target`` is a problem (a registered name such as ``"fonseca"`` or a
+    :class:`~paretolab.problems.Problem`): every run trains at once as one batch, see
+    :func:`paretolab.batch.sweep_problem` for its options. Or it is your training function
+    ``train(alpha, seed, **config)`` (or ``"package.module:function"``): it is called once per
+    run, resumably with a store, see :func:`paretolab.runner.sweep_function` for its options.
+    An option of the other kind is refused, never ignored. Both return a
+    :class:`paretolab.runs.Runs`.
+
+    Examples
+    --------
+    >>> r = sweep("convex", alphas=[0.5, 2.0], seeds=2, steps=1500)
+    >>> len(r), r.reached().round(2)[0].tolist()
+    (4, [0.44, 1.78])
+    >>> sweep("convex", alphas=[1.0], store="runs.sqlite")
+    Traceback (most recent call last):
+    ...
+    paretolab.errors.ParetolabError: store: applies to sweeps of a training function, not to problem 'convex'
+    """
+    import inspect
+
+    from paretolab.batch import sweep_problem
+    from paretolab.runner import sweep_function
+
+    is_function = callable(target) or (isinstance(target, str) and ":" in target)
+    run, other = (sweep_function, sweep_problem) if is_function else (sweep_problem, sweep_function)
+    accepted = inspect.signature(run).parameters
+    for name in options:
+        if name in accepted:
+            continue
+        if name in inspect.signature(other).parameters:
+            what = (f"sweeps of a problem, not to the training function {target!r}" if is_function else
+                    f"sweeps of a training function, not to problem {getattr(target, 'name', target)!r}")
+            raise ParetolabError(f"{name}: applies to {what}")
+        kind = "a training function" if is_function else "a problem"
+        raise ParetolabError(f"{name}: not an option of sweep(); the options for {kind} are "
+                             f"{sorted(n for n in accepted if n not in ('problem', 'train_fn', 'alphas'))}")
+    return run(target, alphas, **options)
+
+
 __all__ = [
-    "Analysis",
     "ConcaveRegion",
     "ParetolabError",
-    "ReferenceFront",
-    "Report",
     "Problem",
-    "Scalarizer",
-    "SweepResult",
-    "TrainResult",
+    "Runs",
     "__version__",
     "analyze",
     "balanced_point",
+    "compare",
     "concave_regions",
     "coverage",
     "critical_alphas",
@@ -84,15 +115,9 @@ __all__ = [
     "igd",
     "is_nondominated",
     "is_supported",
-    "linear_outcomes",
-    "make_scalarizer",
-    "merge_fronts",
-    "parse_alphas",
     "pareto_front",
-    "problem_names",
+    "read_runs",
     "reference_front",
-    "register_problem",
     "sweep",
-    "train",
     "weighted_sum_optimum",
 ]

@@ -242,7 +242,7 @@ def front_command(args, out=None, err=None) -> int:
           f"{ref.evaluations} evaluations, {ref.seconds:.2f} s (stopped: {ref.stopped})", file=out)
     true = problem.true_front(20001)
     if true is not None and true.shape[1] == ref.points.shape[1]:
-        lo, span = F._extent(true)
+        lo, span = F.extent(true)
         found, exact = (ref.points - lo) / span, (true - lo) / span
         # GD is the IGD with the roles swapped: mean distance of each found point to the front
         print(f"  against the analytic front (objectives scaled to its extent): GD {F.igd(exact, reference=found):.2e}, "
@@ -271,13 +271,12 @@ def analyze_command(args, out=None, err=None) -> int:
     """Run ``paretolab analyze``; returns the exit status."""
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
-    from paretolab.compare import analyze
-    from paretolab.runs import read_runs
+    from paretolab.analysis import analyze
+    from paretolab.sources import read_runs
 
     try:
-        table = read_runs(args.file, args.columns)
-        result = analyze(table.objectives, names=table.names, alpha=table.alpha, seed=table.seed,
-                         dropped=table.dropped)
+        runs = read_runs(args.file, args.columns)
+        report = analyze(runs)
     except ValueError as exc:
         print(f"paretolab analyze: error: {exc}", file=err)
         return 2
@@ -285,38 +284,33 @@ def analyze_command(args, out=None, err=None) -> int:
         if os.path.exists(args.plot):
             print(f"paretolab analyze: error: --plot: {args.plot!r} exists; choose a new file name", file=err)
             return 2
-        _plot_analysis(result, table, args.plot)
+        _plot_analysis(report, args.plot)
     if args.json:
         import json
 
-        data = result.to_dict()
-        data["failures"] = list(table.failures)
-        json.dump(data, out)
+        json.dump({**report.to_dict(), "failures": runs.failures()}, out)
         print(file=out)
         return 0
-    print(result, file=out)
-    for f in table.failures[:5]:
+    print(report, file=out)
+    failures = runs.failures()
+    for f in failures[:5]:
         print(f"failed run: alpha={f['alpha']:.4g} seed={f['seed']}: {f['error']}", file=out)
-    if table.failed > 5:
-        print(f"... {table.failed - 5} more failed runs", file=out)
+    if len(failures) > 5:
+        print(f"... {len(failures) - 5} more failed runs", file=out)
     return 0
 
 
-def _plot_analysis(result, table, path: str) -> None:
+def _plot_analysis(report, path: str) -> None:
     """The front of a user's runs with the runs on it, and L0, L1 against alpha when known."""
-    from paretolab.compare import RunsAsSweep
     from paretolab.plot import new_figure, plot_alpha_response, plot_front, save
 
-    runs = None
-    if table.alpha is not None and np.isfinite(table.alpha).any():
-        runs = RunsAsSweep.linear(table.objectives, table.alpha, table.seed, table.converged,
-                                  keep=np.isfinite(table.alpha))
-    fig, axes = new_figure(2 if runs is not None else 1, width=5.2, height=4.2)
-    plot_front(result.front, runs, ax=axes[0], labels=result.names[:2], title="your runs and their front",
-               front_label="empirical front", min_depth=result.min_depth)
-    if runs is not None:
-        plot_alpha_response(runs, critical=[r["alpha"] for r in result.regions], ax=axes[1], labels=result.names[:2],
-                            title="final losses against alpha (one marker per seed)")
+    with_alpha = bool(np.isfinite(report.runs.alpha).any())
+    fig, axes = new_figure(2 if with_alpha else 1, width=5.2, height=4.2)
+    plot_front(report, ax=axes[0], labels=report.names[:2], title="your runs and their front",
+               front_label="empirical front", runs=with_alpha)
+    if with_alpha:
+        plot_alpha_response(report.runs, critical=[r.alpha for r in report.regions], ax=axes[1],
+                            labels=report.names[:2], title="final losses against alpha (one marker per seed)")
     save(fig, path)
 
 
@@ -334,8 +328,7 @@ def problems_command(out=None) -> int:
 
 def sweep_fn_command(args, out, err) -> int:
     """``paretolab sweep --fn ...``: a user's training function, resumable, on any executor."""
-    from paretolab.store import StoreError
-    from paretolab.sweep import make_executor, sweep_function
+    from paretolab.runner import make_executor, sweep_function
 
     problem_only = [f"--{k.replace('_', '-')}" for k in ("epsilons", "weights", "n_var", "out")
                     if getattr(args, k) is not None]
@@ -349,7 +342,7 @@ def sweep_fn_command(args, out, err) -> int:
             result = sweep_function(args.fn, alphas=args.alphas, seeds=args.seeds, store=args.store,
                                     executor=executor, retry_failed=args.retry_failed,
                                     grid_seed=args.grid_seed, progress=False if args.no_progress else None)
-    except (ValueError, TypeError, StoreError, RuntimeError) as exc:
+    except (ValueError, TypeError, RuntimeError) as exc:
         print(f"paretolab sweep: error: {exc}", file=err)
         return 2
     if args.json:
@@ -384,7 +377,7 @@ def sweep_command(args, out=None, err=None) -> int:
               "(built-in problems train in one batch in this process)", file=err)
         return 2
 
-    from paretolab.sweep import sweep
+    from paretolab.batch import sweep_problem
 
     bar = None
 
@@ -405,7 +398,7 @@ def sweep_command(args, out=None, err=None) -> int:
                 weights = [[float(v) for v in row.split(",")] for row in args.weights.split(";") if row.strip()]
             except ValueError:
                 raise ValueError(f"--weights: expected rows of numbers like '1,0,0;0,1,0', got {args.weights!r}") from None
-        result = sweep(
+        result = sweep_problem(
             args.problem,
             alphas=args.alphas,
             epsilons=args.epsilons,
@@ -433,7 +426,7 @@ def sweep_command(args, out=None, err=None) -> int:
         return 0
     ok = result.converged & ~result.diverged
     print(
-        f"{result.problem}: {len(result)} runs x {result.steps} steps, {int(ok.sum())} converged, "
+        f"{result.source}: {len(result)} runs x {result.training.steps} steps, {int(ok.sum())} converged, "
         f"{int(result.diverged.sum())} diverged",
         file=out,
     )
@@ -448,12 +441,12 @@ def sweep_command(args, out=None, err=None) -> int:
     m = result.objectives.shape[1]
     outcome = None
     if args.method == "linear" and m == 2:
+        from paretolab.analysis import weighted_sum_outcomes
         from paretolab.problems import get_problem
-        from paretolab.sweep import linear_outcomes
 
         front = get_problem(args.problem, **(options or {})).true_front(2001)
         if front is not None:
-            outcome = linear_outcomes(result, front)
+            outcome = weighted_sum_outcomes(result, front)
             print("global = converged at the weighted-sum optimum of the analytic front; "
                   "local = converged elsewhere on the front (a local minimum)", file=out)
     head = f"{label:>10s}  conv/runs  " + ("global  local  " if outcome is not None else "")

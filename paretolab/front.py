@@ -26,10 +26,13 @@ from paretolab.errors import ParetolabError
 
 __all__ = [
     "ConcaveRegion",
+    "as_front2d",
+    "as_points",
     "balanced_point",
     "concave_regions",
     "coverage",
     "critical_alphas",
+    "extent",
     "hypervolume",
     "igd",
     "is_nondominated",
@@ -101,8 +104,13 @@ def as_front2d(front, name: str = "front") -> np.ndarray:
     return arr
 
 
-def _extent(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lower corner and per-objective range of ``points`` (a zero range counts as 1)."""
+def extent(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower corner and per-objective range of ``points`` (a zero range counts as 1): the units
+    in which tolerances, depths and distances are measured (``(points - lo) / span``).
+
+    >>> extent(np.array([[0.0, 4.0], [2.0, 4.0]]))
+    (array([0., 4.]), array([2., 1.]))
+    """
     # column by column: a reduction along axis 0 of an (n, 2) array is several times slower
     lo = np.array([points[:, k].min() for k in range(points.shape[1])])
     span = np.array([points[:, k].max() for k in range(points.shape[1])]) - lo
@@ -110,13 +118,13 @@ def _extent(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _normalise(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    lo, span = _extent(reference)
+    lo, span = extent(reference)
     return (points - lo) / span
 
 
 def _unit_xy(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The two objectives of a 2-D set as contiguous columns scaled to [0, 1] over the set."""
-    lo, span = _extent(points)
+    lo, span = extent(points)
     return (points[:, 0] - lo[0]) / span[0], (points[:, 1] - lo[1]) / span[1]
 
 
@@ -685,7 +693,7 @@ def coverage(reached, front, /, radius: float = 0.05) -> float:
     if r.shape[0] == 0:
         return 0.0
     f = pareto_front(f)
-    lo, span = _extent(f)
+    lo, span = extent(f)
     fu, ru = (f - lo) / span, (r - lo) / span
     if f.shape[0] == 1 or f.shape[1] > 2:
         near = np.zeros(fu.shape[0], dtype=bool)

@@ -1,4 +1,8 @@
-"""Figures that make the case: fronts, alpha responses, basins, methods, searches, 3-D fronts.
+"""Step 7 (last): figures that make the case: fronts, alpha responses, basins, methods, searches, 3-D.
+
+Every function draws a record it is given (a :class:`paretolab.analysis.Report`, a
+:class:`paretolab.runs.Runs`, a :class:`paretolab.basins.BasinGrid`) and computes nothing of its
+own, so a figure never disagrees with the report it shows.
 
 Matplotlib's object API only: every function takes an optional ``ax`` (a new
 :class:`matplotlib.figure.Figure` with one Axes is made when it is ``None``), draws on it and
@@ -16,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,8 +27,6 @@ from paretolab import front as F
 from paretolab.errors import ParetolabError
 
 __all__ = [
-    "BasinGrid",
-    "basin_grid",
     "plot_alpha_response",
     "plot_basins",
     "plot_front",
@@ -60,11 +61,6 @@ def _axes(ax, *, projection: str | None = None, figsize=(6.0, 4.5)):
     return fig.add_subplot(projection=projection) if projection else fig.add_subplot()
 
 
-def _front_points(front) -> np.ndarray:
-    """``front`` as an array: a ReferenceFront's points, or any (n, m) array (dominated dropped)."""
-    return F.pareto_front(F.as_points(front, "front"))
-
-
 def _labels(ax, labels=("L0", "L1")):
     ax.set_xlabel(f"{labels[0]} (loss, lower is better)")
     ax.set_ylabel(f"{labels[1]} (loss, lower is better)")
@@ -81,75 +77,65 @@ def _log_norm(alpha: np.ndarray):
     return LogNorm(vmin=lo, vmax=hi)
 
 
-def _result_columns(result):
-    """Objectives, alpha, seed, converged, diverged, method of a SweepResult-like object."""
-    obj = np.asarray(result.objectives, dtype=float)
-    n = len(obj)
-    alpha = np.asarray(getattr(result, "alpha", np.full(n, np.nan)), dtype=float)
-    seed = np.asarray(getattr(result, "seed", np.zeros(n, dtype=int)))
-    converged = np.asarray(getattr(result, "converged", np.ones(n, dtype=bool)), dtype=bool)
-    diverged = np.asarray(getattr(result, "diverged", np.zeros(n, dtype=bool)), dtype=bool)
-    diverged = diverged | ~np.isfinite(obj).all(axis=1)
-    method = np.asarray(getattr(result, "method", np.full(n, "linear"))).astype(str)
-    return obj, alpha, seed, converged, diverged, method
+def _result_columns(runs):
+    """Objectives, alpha, seed, converged, not-drawable (diverged, failed, non-finite), method."""
+    obj = np.asarray(runs.objectives, dtype=float)
+    seed = runs.seed if runs.seed is not None else np.zeros(len(obj), dtype=int)
+    diverged = runs.diverged | runs.failed | ~np.isfinite(obj).all(axis=1)
+    return obj, runs.alpha, seed, runs.converged, diverged, runs.method.astype(str)
 
 
 # --------------------------------------------------------------------------- front plot
-def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEFAULT_TOL,
-               labels=("L0", "L1"), title: str | None = None, colorbar: bool = True,
-               annotate: bool = True, min_depth: float = 0.0, front_label: str = "reference front"):
-    """The front, its supported hull, its concave regions, and where the runs of a sweep landed.
+def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: str | None = None,
+               colorbar: bool = True, annotate: bool = True, front_label: str = "reference front",
+               runs: bool = True):
+    """Draw a :class:`paretolab.analysis.Report`: its front, supported hull, concave regions and
+    where its runs landed.
 
     Parameters
     ----------
-    front : array_like (n, 2) or ReferenceFront
-        The reference front (dominated points are dropped), drawn as a line.
-    result : SweepResult, optional
-        Reached points, coloured by alpha on a log scale (colour bar); runs that did not pass
-        the stationarity test are drawn hollow; diverged runs are not drawn but counted in the
-        legend. MDMM runs (no alpha) are drawn as grey triangles.
+    report : Report
+        From :func:`paretolab.compare` or :func:`paretolab.analyze` (2 objectives). Its front
+        is drawn as a line, the supported points as the hull, each of its regions as a hatched
+        patch labelled with alpha*, and its runs coloured by alpha on a log scale (colour
+        bar); runs that did not pass the stationarity test are hollow; diverged and failed runs
+        are not drawn but counted in the legend; runs without an alpha (MDMM) are grey
+        triangles.
     analytic : array_like (k, 2), optional
         The analytic front, drawn as a dotted line.
-    ax : matplotlib Axes, optional
-    tol : float
-        Tolerance of :func:`paretolab.front.concave_regions`.
-    min_depth : float
-        Regions shallower than this (relative to the front's extent) are not drawn: a noisy
-        sampled front (NSGA-II) has many hairline regions that would hide the real ones.
+    runs : bool
+        Draw the report's runs (default); False draws the front alone.
 
     Returns
     -------
-    The Axes. Concave regions are patches with ``gid="concave-region"`` (shaded and
-    hatched, labelled with their alpha*); reached points are scatter collections with
-    ``gid="reached"``.
+    The Axes. Concave regions are patches with ``gid="concave-region"``; reached points are
+    scatter collections with ``gid="reached"``.
 
     Examples
     --------
+    >>> from paretolab.analysis import analyze
     >>> t = np.linspace(0, np.pi / 2, 50)
-    >>> ax = plot_front(np.c_[np.sin(t), np.cos(t)])  # a concave quarter circle
+    >>> ax = plot_front(analyze(np.c_[np.sin(t), np.cos(t)]))  # a concave quarter circle
     >>> [p.get_gid() for p in ax.patches]
     ['concave-region']
     """
     ax = _axes(ax)
-    f = _front_points(front)
+    f = report.front
     if f.shape[1] != 2:
-        raise ParetolabError(f"front: expected 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
+        raise ParetolabError(f"report: expected a front of 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
     ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label=front_label, gid="front", zorder=2)
     if analytic is not None:
         a = F.as_points(analytic, "analytic")
         ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.4, label="analytic front", zorder=2)
     if len(f) >= 2:
-        sup = F.is_supported(f, tol=tol)
-        hull = f[sup]
+        hull = f[report.supported]
         ax.plot(hull[:, 0], hull[:, 1], "--", color="0.35", lw=1.0, label="supported hull (weighted sums)",
                 gid="hull", zorder=1)
-    regions = [r for r in (F.concave_regions(f, tol=tol) if len(f) >= 3 else []) if r.depth >= min_depth]
     from matplotlib.patches import Polygon
 
-    for i, r in enumerate(regions):
-        poly = np.vstack([f[r.start - 1 : r.stop + 1]])
-        patch = Polygon(poly, closed=True, facecolor="0.82", edgecolor="0.4", hatch=HATCH, lw=0.5,
-                        gid="concave-region", zorder=0,
+    for i, r in enumerate(report.regions):
+        patch = Polygon(f[r.start - 1 : r.stop + 1], closed=True, facecolor="0.82", edgecolor="0.4", hatch=HATCH,
+                        lw=0.5, gid="concave-region", zorder=0,
                         label="concave region (no weighted sum)" if i == 0 else None)
         ax.add_patch(patch)
         if annotate:
@@ -157,8 +143,8 @@ def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEF
             ax.annotate(f"α* = {r.alpha:.3g}", xy=(mid[0], mid[1]), xytext=(8, 8),
                         textcoords="offset points", fontsize=8,
                         bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", lw=0.5))
-    if result is not None:
-        _scatter_runs(ax, result, colorbar=colorbar)
+    if runs:
+        _scatter_runs(ax, report.runs, colorbar=colorbar)
     _labels(ax, labels)
     if title:
         ax.set_title(title)
@@ -166,10 +152,10 @@ def plot_front(front, result=None, *, analytic=None, ax=None, tol: float = F.DEF
     return ax
 
 
-def _scatter_runs(ax, result, *, colorbar: bool = True):
+def _scatter_runs(ax, runs, *, colorbar: bool = True):
     from matplotlib.lines import Line2D
 
-    obj, alpha, _, converged, diverged, method = _result_columns(result)
+    obj, alpha, _, converged, diverged, method = _result_columns(runs)
     show = ~diverged
     has_alpha = show & np.isfinite(alpha)
     norm = _log_norm(alpha[has_alpha]) if has_alpha.any() else None
@@ -207,27 +193,24 @@ def _scatter_runs(ax, result, *, colorbar: bool = True):
 
 
 # --------------------------------------------------------------------------- alpha response
-def plot_alpha_response(result, *, front=None, critical=None, ax=None, tol: float = F.DEFAULT_TOL,
-                        labels=("L0", "L1"), title: str | None = None):
+def plot_alpha_response(runs, *, critical=(), ax=None, labels=("L0", "L1"), title: str | None = None):
     """L0 and L1 of every run against alpha (log axis), one marker per seed.
 
-    Vertical dashed lines mark the predicted critical alphas: ``critical`` when given, else the
-    alpha* of each concave region of ``front``. A jump shows as a step in both curves, seed
-    disagreement as markers of one alpha at different heights. Unconverged runs are hollow;
-    MDMM runs (no alpha) and diverged runs are left out.
+    Vertical dashed lines mark the predicted critical alphas ``critical`` (e.g. the alpha* of
+    a report's regions). A jump shows as a step in both curves, seed disagreement as markers of
+    one alpha at different heights. Unconverged runs are hollow; runs without an alpha (MDMM)
+    and diverged or failed runs are left out.
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> r = SimpleNamespace(objectives=np.array([[0.1, 0.9], [0.9, 0.1]]), alpha=np.array([0.1, 10.0]),
-    ...                     seed=np.array([0, 0]), converged=np.array([True, True]),
-    ...                     diverged=np.array([False, False]))
+    >>> from paretolab.runs import Runs
+    >>> r = Runs.from_arrays([[0.1, 0.9], [0.9, 0.1]], alpha=[0.1, 10.0], seed=[0, 0])
     >>> ax = plot_alpha_response(r, critical=[1.0])
     >>> len([l for l in ax.lines if l.get_gid() == "critical-alpha"])
     1
     """
     ax = _axes(ax)
-    obj, alpha, seed, converged, diverged, _ = _result_columns(result)
+    obj, alpha, seed, converged, diverged, _ = _result_columns(runs)
     ok = ~diverged & np.isfinite(alpha) & (alpha > 0)
     seeds = np.unique(seed[ok])
     styles = (("-", "black", labels[0]), ("--", "0.55", labels[1]))
@@ -245,10 +228,7 @@ def plot_alpha_response(result, *, front=None, critical=None, ax=None, tol: floa
                         mec=colour if conv else colour, mfc=colour if conv else "none", zorder=3,
                         gid="reached")
         ax.plot([], [], ls=ls, color=colour, label=f"{name} (marker = seed, hollow = not converged)")
-    if critical is None and front is not None:
-        f = _front_points(front)
-        critical = [r.alpha for r in F.concave_regions(f, tol=tol)] if len(f) >= 3 else []
-    for i, a in enumerate(np.asarray(critical if critical is not None else [], dtype=float).ravel()):
+    for i, a in enumerate(np.asarray(critical, dtype=float).ravel()):
         ax.axvline(a, color="0.2", ls="-.", lw=1.1, gid="critical-alpha",
                    label="predicted α* (jump)" if i == 0 else None)
     ax.set_xscale("log")
@@ -261,93 +241,7 @@ def plot_alpha_response(result, *, front=None, critical=None, ax=None, tol: floa
 
 
 # --------------------------------------------------------------------------- basins
-@dataclass(frozen=True)
-class BasinGrid:
-    """Where gradient descent started at each point of a 2-parameter grid ends on the front.
-
-    ``x``, ``y``: ``(n,)`` grid coordinates; ``position``, ``distance``: ``(n, n)`` arc
-    fraction along the front (0 = the L0 end) and distance to it of the end point (objectives
-    scaled to the front's extent; NaN for diverged runs), row = y; ``converged``: ``(n, n)``;
-    ``objectives``: ``(n, n, 2)``; ``alpha``: the weight used.
-    """
-
-    problem: str
-    alpha: float
-    x: np.ndarray
-    y: np.ndarray
-    position: np.ndarray
-    distance: np.ndarray
-    converged: np.ndarray
-    objectives: np.ndarray
-
-    def fractions(self, split: float = 0.5) -> dict:
-        """Shares of the converged starts that end before / after ``split`` along the front."""
-        ok = self.converged & np.isfinite(self.position)
-        n = max(int(ok.sum()), 1)
-        return {
-            "converged": float(ok.mean()),
-            "L0_end": float((ok & (self.position < split)).sum() / n),
-            "L1_end": float((ok & (self.position >= split)).sum() / n),
-        }
-
-
-def basin_grid(problem, alpha: float, *, front=None, n: int = 41, steps: int = 1500, lr: float = 1e-2,
-               limits=None, problem_options: dict | None = None) -> BasinGrid:
-    """Train ``n * n`` starts on a grid of a 2-parameter problem at one alpha, as one batch.
-
-    Parameters
-    ----------
-    problem : str or Problem
-        Must have ``n_var == 2``.
-    alpha : float
-        Weight in ``L0 + alpha * L1``.
-    front : array_like (k, 2), optional
-        Front to place the end points on (default: the problem's analytic front).
-    n : int
-        Grid points per axis.
-    limits : ((x_lo, x_hi), (y_lo, y_hi)), optional
-        Default: the problem's box.
-
-    Examples
-    --------
-    >>> g = basin_grid("dent", 1.0, n=3, steps=50)
-    >>> g.position.shape, g.converged.dtype
-    ((3, 3), dtype('bool'))
-    """
-    import torch
-
-    from paretolab.compare import project_onto_front
-    from paretolab.problems import get_problem
-    from paretolab.scalarize import make_scalarizer
-    from paretolab.train import train
-
-    prob = get_problem(problem, **(problem_options or {}))
-    if prob.n_var != 2 or prob.n_obj != 2:
-        raise ParetolabError(f"problem: expected 2 parameters and 2 objectives, got {prob.name!r} with "
-                         f"n_var={prob.n_var}, n_obj={prob.n_obj}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ParetolabError(f"n: expected an integer >= 2, got {n!r}")
-    lo, hi = prob.box()
-    (x0, x1), (y0, y1) = limits if limits is not None else ((lo[0], hi[0]), (lo[1], hi[1]))
-    x = np.linspace(x0, x1, n)
-    y = np.linspace(y0, y1, n)
-    xx, yy = np.meshgrid(x, y)
-    starts = torch.as_tensor(np.c_[xx.ravel(), yy.ravel()], dtype=torch.float64)
-    scal = make_scalarizer("linear", np.full(n * n, float(alpha)))
-    r = train(prob, starts, scal, steps=steps, lr=lr)
-    f = _front_points(front if front is not None else prob.true_front(1001))
-    obj = r.objectives
-    finite = np.isfinite(obj).all(axis=1) & ~r.diverged
-    pos = np.full(n * n, np.nan)
-    dist = np.full(n * n, np.nan)
-    if finite.any():
-        dist[finite], pos[finite] = project_onto_front(obj[finite], f)
-    log.info("basins of %s at alpha=%g: %d starts, %d converged", prob.name, alpha, n * n, int(r.converged.sum()))
-    return BasinGrid(prob.name, float(alpha), x, y, pos.reshape(n, n), dist.reshape(n, n),
-                     (r.converged & finite).reshape(n, n), obj.reshape(n, n, 2))
-
-
-def plot_basins(grid: BasinGrid, *, ax=None, labels=("w1", "w2"), title: str | None = None,
+def plot_basins(grid, *, ax=None, labels=("w1", "w2"), title: str | None = None,
                 colorbar: bool = True, pareto_set=None):
     """The parameter plane coloured by where descent started there ends along the front.
 
@@ -357,6 +251,7 @@ def plot_basins(grid: BasinGrid, *, ax=None, labels=("w1", "w2"), title: str | N
 
     Examples
     --------
+    >>> from paretolab.basins import BasinGrid
     >>> g = BasinGrid("toy", 1.0, np.arange(3.0), np.arange(3.0), np.eye(3), np.zeros((3, 3)),
     ...               np.ones((3, 3), bool), np.zeros((3, 3, 2)))
     >>> ax = plot_basins(g)
@@ -388,40 +283,37 @@ def plot_basins(grid: BasinGrid, *, ax=None, labels=("w1", "w2"), title: str | N
 
 
 # --------------------------------------------------------------------------- methods
-def plot_methods(front, result, *, ax=None, radius: float = 0.05, analytic=None, labels=("L0", "L1"),
-                 title: str | None = None, tol: float = F.DEFAULT_TOL):
-    """Linear, Chebyshev and MDMM runs on one front, each method's coverage in the legend.
-
-    Coverage: :func:`paretolab.front.coverage` of the method's converged runs within
-    ``radius`` (objectives scaled to the front's extent). Unconverged runs are hollow.
+def plot_methods(report, *, ax=None, analytic=None, labels=("L0", "L1"), title: str | None = None):
+    """Draw a report's linear, Chebyshev and MDMM runs on its front, each method's coverage (within
+    the report's radius) in the legend. Unconverged runs are hollow.
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> r = SimpleNamespace(objectives=np.array([[0.0, 1.0], [0.5, 0.5]]), method=np.array(["linear", "mdmm"]),
-    ...                     converged=np.array([True, True]), diverged=np.array([False, False]))
-    >>> ax = plot_methods([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]], r)
+    >>> from paretolab.analysis import compare
+    >>> from paretolab.runs import Runs
+    >>> r = Runs.from_arrays([[0.0, 1.0], [0.5, 0.5]], method=["linear", "mdmm"])
+    >>> ax = plot_methods(compare(r, [[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]))
     >>> sorted(t.get_text().split(" (")[0] for t in ax.get_legend().get_texts())[:2]
     ['MDMM', 'linear']
     """
     ax = _axes(ax)
-    f = _front_points(front)
+    f = report.front
     ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.4, label="reference front", gid="front", zorder=1)
     if analytic is not None:
         a = F.as_points(analytic, "analytic")
         ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.2, label="analytic front")
     from matplotlib.patches import Polygon
 
-    for r in F.concave_regions(f, tol=tol) if len(f) >= 3 else []:
+    for r in report.regions:
         ax.add_patch(Polygon(f[r.start - 1 : r.stop + 1], closed=True, facecolor="0.9", edgecolor="0.6",
                              hatch=HATCH, lw=0.4, gid="concave-region", zorder=0))
-    obj, _, _, converged, diverged, method = _result_columns(result)
+    obj, _, _, converged, diverged, method = _result_columns(report.runs)
     for i, m in enumerate(dict.fromkeys(method.tolist())):
         z = 6 - i  # the first method (usually linear, fewest distinct points) on top
         style = METHOD_STYLE.get(m, dict(marker="D", color="0.3", label=m))
         rows = (method == m) & ~diverged
         ok = rows & converged
-        cov = F.coverage(obj[ok], f, radius) if ok.any() else 0.0
+        cov = report.method_coverage.get(m, 0.0)
         label = f"{style['label']} ({cov:.0%} coverage, {int(ok.sum())}/{int((method == m).sum())} runs)"
         edge = style.get("edgecolor", "black")
         ax.scatter(obj[ok, 0], obj[ok, 1], marker=style["marker"], c=style["color"], edgecolors=edge,
@@ -485,12 +377,13 @@ def plot_search(trajectories: dict, *, ax=None, spread=(0.1, 0.9), log_y: bool =
 
 
 # --------------------------------------------------------------------------- three objectives
-def plot_front3d(front, result=None, *, ax=None, labels=("L0", "L1", "L2"), title: str | None = None,
+def plot_front3d(front, runs=None, *, ax=None, labels=("L0", "L1", "L2"), title: str | None = None,
                  elev: float = 25.0, azim: float = 40.0):
     """3-D view of a 3-objective front (small grey dots) and the runs of a sweep.
 
-    Runs are drawn by method (marker and colour as in :func:`plot_methods`), hollow when not
-    converged; ``ax`` must be a 3-D Axes (``projection="3d"``) when given.
+    ``runs`` (a :class:`paretolab.runs.Runs`) are drawn by method (marker and colour as in
+    :func:`plot_methods`), hollow when not converged; ``ax`` must be a 3-D Axes
+    (``projection="3d"``) when given.
 
     Examples
     --------
@@ -503,8 +396,8 @@ def plot_front3d(front, result=None, *, ax=None, labels=("L0", "L1", "L2"), titl
     if f.shape[1] != 3:
         raise ParetolabError(f"front: expected 3 objectives, got {f.shape[1]}")
     ax.scatter(f[:, 0], f[:, 1], f[:, 2], s=3, c="0.6", depthshade=False, label="reference front", gid="front")
-    if result is not None:
-        obj, _, _, converged, diverged, method = _result_columns(result)
+    if runs is not None:
+        obj, _, _, converged, diverged, method = _result_columns(runs)
         for m in dict.fromkeys(method.tolist()):
             style = METHOD_STYLE.get(m, dict(marker="D", color="0.3", label=m))
             ok = (method == m) & converged & ~diverged

@@ -1,43 +1,285 @@
-"""Reading a table of losses from a user's own runs (CSV or a sweep's SQLite store) into arrays,
-with clear errors."""
+"""Step 4 of problem -> plan -> training -> runs: the one run record, for every source.
+
+:class:`Runs` holds one row per run, whatever made it: a batched sweep of a built-in problem, a
+user's training function, a CSV or a results store. What only batched training knows
+(parameters, gradient norms, multipliers, snapshots) is its optional part :class:`Training`.
+This module also writes and reads runs as CSV and holds the one JSON serialiser, :func:`plain`.
+Numpy only.
+
+>>> r = Runs.from_arrays([[0.0, 1.0], [1.0, 0.0]], alpha=[0.1, 10.0], seed=[0, 0])
+>>> len(r), r.names, r.reached().tolist()
+(2, ('L0', 'L1'), [[0.0, 1.0], [1.0, 0.0]])
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from paretolab.errors import ParetolabError
 
-__all__ = ["RunsTable", "read_runs", "read_runs_csv", "read_store"]
+__all__ = ["Runs", "Training", "plain", "read_csv"]
 
-_META = ("alpha", "seed", "epsilon", "method", "converged", "diverged", "error", "status")
+ROLE_COLUMNS = ("method", "alpha", "epsilon", "seed", "converged", "diverged", "failed", "error", "elapsed")
+"""CSV columns that say how a run was made or how it ended; never taken as objectives."""
+
+
+def plain(value):
+    """Numbers, arrays, records and containers as plain Python (NaN and inf as None), for JSON.
+
+    The one JSON serialiser of the package: records are turned into dicts by their own
+    ``to_dict`` (or field by field when they are dataclasses).
+
+    >>> plain({"a": np.float64(1.5), "b": np.array([1, 2]), "c": float("nan")})
+    {'a': 1.5, 'b': [1, 2], 'c': None}
+    """
+    if hasattr(value, "to_dict") and not isinstance(value, type):
+        return plain(value.to_dict())
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, np.str_):
+        return str(value)
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 @dataclass(frozen=True)
-class RunsTable:
-    """Objective values of a user's runs, with optional alpha and seed columns.
+class Training:
+    """What batched training records besides the objectives, one row per run (``K`` runs).
 
-    ``objectives`` ``(n, m)`` holds only finite rows; ``dropped`` counts the rows left out for
-    a non-finite or empty objective, ``lines`` gives the file line of every kept row.
+    ``params`` ``(K, n_var)`` final parameters; ``loss`` ``(K,)`` scalarised loss;
+    ``grad_norm`` / ``avg_grad_norm`` ``(K,)`` the projected gradient norm at the end and of
+    its moving average (the stationarity measure), both divided by the sum of the run's
+    weights; ``multipliers`` ``(K, k)`` (MDMM, NaN for other runs); ``steps`` and ``lr`` of the
+    sweep; ``snapshot_steps`` ``(S,)`` and ``snapshot_objectives`` ``(S, K, m)`` when asked.
     """
 
+    params: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    avg_grad_norm: np.ndarray
+    multipliers: np.ndarray
+    steps: int
+    lr: float
+    snapshot_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    snapshot_objectives: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+
+    def subset(self, rows) -> "Training":
+        """The rows ``rows`` (a mask or indices) of every per-run array."""
+        return replace(self, params=self.params[rows], loss=self.loss[rows], grad_norm=self.grad_norm[rows],
+                       avg_grad_norm=self.avg_grad_norm[rows], multipliers=self.multipliers[rows],
+                       snapshot_objectives=self.snapshot_objectives[:, rows])
+
+    def to_dict(self) -> dict:
+        """Plain-Python fields (snapshots left out), ready for JSON."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self) if not f.name.startswith("snapshot")}
+
+
+@dataclass(frozen=True)
+class Runs:
+    """One row per run (``K`` runs, ``m`` objectives, all minimised); numpy arrays, axis 0 = run.
+
+    ``method`` is ``"linear"``, ``"chebyshev"`` or ``"mdmm"`` (``"unknown"`` for loss values
+    read without one); ``alpha`` is NaN for MDMM runs, for ``m > 2`` and where unknown;
+    ``epsilon`` NaN except for MDMM; ``weights`` ``(K, m)`` each run's weight vector (``(1,
+    alpha)`` for two objectives). ``seed`` is ``None`` when the source has no seeds.
+    ``converged`` is the stationarity test (or what a training function reported);
+    ``diverged`` a non-finite loss during training; ``failed`` a run that raised or returned
+    non-finite values (its ``error`` says why; its objectives are NaN). Only converged runs that
+    neither diverged nor failed are evidence (:meth:`reached`). ``elapsed`` seconds per run
+    (NaN when unknown), ``extra`` the extra fields a training function returned (one ``(K,)``
+    array per name), ``line`` the line of each run in the file it was read from.
+
+    Examples
+    --------
+    >>> r = Runs.from_arrays([[0.0, 1.0], [np.nan, 0.5]], alpha=[0.1, 1.0])
+    >>> r.finite().objectives.tolist(), r.dropped
+    ([[0.0, 1.0]], 1)
+    """
+
+    source: str
     names: tuple[str, ...]
-    objectives: np.ndarray
-    alpha: np.ndarray | None
-    seed: np.ndarray | None
-    lines: np.ndarray
-    dropped: int
-    # from a store (paretolab.store): per kept row, the function's converged flag; the number of
-    # failed runs (raised or non-finite; counted in ``dropped`` too) and their alpha, seed, error
-    converged: np.ndarray | None = None
-    failed: int = 0
-    failures: tuple = ()
+    objectives: np.ndarray  # (K, m)
+    method: np.ndarray  # (K,) str
+    alpha: np.ndarray  # (K,)
+    epsilon: np.ndarray  # (K,)
+    weights: np.ndarray  # (K, m)
+    seed: np.ndarray | None  # (K,) int64
+    converged: np.ndarray  # (K,) bool
+    diverged: np.ndarray  # (K,) bool
+    failed: np.ndarray  # (K,) bool
+    error: np.ndarray  # (K,) str
+    elapsed: np.ndarray  # (K,)
+    extra: dict = field(default_factory=dict)
+    line: np.ndarray | None = None
+    training: Training | None = None
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_arrays(cls, objectives, *, names=None, method=None, alpha=None, epsilon=None, seed=None,
+                    converged=None, diverged=None, failed=None, error=None, source: str = "runs") -> "Runs":
+        """Runs from plain columns; what is not given is unknown (NaN, None) or the default:
+        converged, not diverged, not failed, method ``"linear"`` when ``alpha`` is given.
+
+        >>> Runs.from_arrays([[1.0, 2.0]], seed=[3]).seed.tolist()
+        [3]
+        """
+        obj = np.array(objectives, dtype=float)
+        if obj.ndim != 2 or obj.shape[1] < 2:
+            raise ParetolabError(f"objectives: expected shape (K, m) with m >= 2, got {obj.shape}")
+        K, m = obj.shape
+
+        def column(value, default, dtype, name):
+            if value is None:
+                return np.full(K, default, dtype=dtype)
+            arr = np.asarray(value).astype(dtype)
+            if arr.shape != (K,):
+                raise ParetolabError(f"{name}: expected one value per run, shape ({K},), got shape {arr.shape}")
+            return arr
+
+        alpha_arr = column(alpha, np.nan, float, "alpha")
+        if method is None:
+            method = "linear" if alpha is not None else "unknown"
+        method_arr = np.full(K, method, dtype=object).astype(str) if isinstance(method, str) else \
+            column(method, "", str, "method")
+        seed_arr = None if seed is None else _int_seeds(column(seed, 0, float, "seed"), "seed")
+        failed_arr = column(failed, False, bool, "failed")
+        names = tuple(names) if names is not None else tuple(f"L{j}" for j in range(m))
+        if len(names) != m:
+            raise ParetolabError(f"names: expected {m} objective names, got {list(names)}")
+        weights = np.c_[np.ones(K), alpha_arr] if m == 2 else np.full((K, m), np.nan)
+        return cls(
+            source=str(source), names=names, objectives=obj, method=method_arr, alpha=alpha_arr,
+            epsilon=column(epsilon, np.nan, float, "epsilon"), weights=weights, seed=seed_arr,
+            converged=column(converged, True, bool, "converged") & ~failed_arr,
+            diverged=column(diverged, False, bool, "diverged"), failed=failed_arr,
+            error=column(error, "", object, "error"), elapsed=np.full(K, np.nan),
+        )
+
+    # ------------------------------------------------------------------ views
+    def __len__(self) -> int:
+        return int(self.objectives.shape[0])
+
+    @property
+    def evidence(self) -> np.ndarray:
+        """``(K,)`` mask of the runs that count: converged, neither diverged nor failed, finite."""
+        return self.converged & ~self.diverged & ~self.failed & np.isfinite(self.objectives).all(axis=1)
+
+    def reached(self) -> np.ndarray:
+        """Objectives of the runs that count (:attr:`evidence`), ``(k, m)``."""
+        return self.objectives[self.evidence]
+
+    @property
+    def dropped(self) -> int:
+        """Runs with no usable losses: failed, or non-finite objectives."""
+        return int((self.failed | ~np.isfinite(self.objectives).all(axis=1)).sum())
+
+    def subset(self, rows) -> "Runs":
+        """The runs ``rows`` (a boolean mask or indices), every per-run field alike."""
+        rows = np.asarray(rows)
+        return replace(
+            self, objectives=self.objectives[rows], method=self.method[rows], alpha=self.alpha[rows],
+            epsilon=self.epsilon[rows], weights=self.weights[rows],
+            seed=None if self.seed is None else self.seed[rows], converged=self.converged[rows],
+            diverged=self.diverged[rows], failed=self.failed[rows], error=self.error[rows],
+            elapsed=self.elapsed[rows], extra={k: v[rows] for k, v in self.extra.items()},
+            line=None if self.line is None else self.line[rows],
+            training=None if self.training is None else self.training.subset(rows),
+        )
+
+    def finite(self) -> "Runs":
+        """The runs with usable losses (not failed, finite objectives), converged or not."""
+        return self.subset(~self.failed & np.isfinite(self.objectives).all(axis=1))
+
+    def failures(self) -> list[dict]:
+        """``[{"alpha", "seed", "error"}]`` of the failed runs, in row order."""
+        rows = np.flatnonzero(self.failed)
+        return [{"alpha": float(self.alpha[i]), "seed": None if self.seed is None else int(self.seed[i]),
+                 "error": str(self.error[i])} for i in rows]
+
+    # ------------------------------------------------------------------ out
+    def columns(self) -> dict[str, np.ndarray]:
+        """Flat per-run columns, as :meth:`to_csv` writes them."""
+        cols = {"method": self.method, "alpha": self.alpha, "epsilon": self.epsilon,
+                "seed": self.seed if self.seed is not None else np.full(len(self), np.nan)}
+        for j, name in enumerate(self.names):
+            cols[name] = self.objectives[:, j]
+        cols.update(converged=self.converged, diverged=self.diverged, failed=self.failed, error=self.error,
+                    elapsed=self.elapsed)
+        if self.weights.shape[1] > 2:
+            for j in range(self.weights.shape[1]):
+                cols[f"w{j}"] = self.weights[:, j]
+        t = self.training
+        if t is not None:
+            cols.update(loss=t.loss, grad_norm=t.grad_norm, avg_grad_norm=t.avg_grad_norm)
+            for j in range(t.multipliers.shape[1]):
+                cols[f"lambda{j + 1}"] = t.multipliers[:, j]
+            for j in range(t.params.shape[1]):
+                cols[f"x{j}"] = t.params[:, j]
+        for name, v in self.extra.items():
+            cols[name if name not in cols else f"extra_{name}"] = v
+        return cols
+
+    def to_csv(self, path, *, overwrite: bool = False) -> None:
+        """Write one row per run; refuse to replace an existing file unless ``overwrite``.
+
+        >>> import tempfile, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "runs.csv"
+        >>> Runs.from_arrays([[0.5, 1.5]], alpha=[1.0], seed=[0]).to_csv(out)
+        >>> out.read_text().splitlines()[0][:40]
+        'method,alpha,epsilon,seed,L0,L1,converge'
+        """
+        path = os.fspath(path)
+        if os.path.exists(path) and not overwrite:
+            raise FileExistsError(f"path: {path!r} exists; pass overwrite=True (CLI: --force) to replace it")
+        cols = self.columns()
+        with open(path, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+            for i in range(len(self)):
+                w.writerow([_cell(c[i]) for c in cols.values()])
+
+    def to_dict(self) -> dict:
+        """Plain-Python fields (lists, NaN as None), ready for JSON."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
 
 
+def _cell(v):
+    if isinstance(v, (bool, np.bool_)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else repr(float(v))
+    return v.item() if hasattr(v, "item") else v
+
+
+def _int_seeds(values: np.ndarray, where: str) -> np.ndarray:
+    ok = np.isfinite(values) & (values == np.round(values))
+    if not ok.all():
+        raise ParetolabError(f"{where}: expected integer seeds, got {values[~ok][:5].tolist()}")
+    return values.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- CSV in
 def _number(text: str, path: str, line: int, column: str) -> float:
     text = text.strip()
     if text == "" or text.lower() in ("nan", "inf", "-inf", "+inf", "none", "null"):
@@ -45,89 +287,39 @@ def _number(text: str, path: str, line: int, column: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ParetolabError(
-            f"{path}: line {line}, column {column!r}: expected a number, got {text!r}"
-        ) from None
+        raise ParetolabError(f"{path}: line {line}, column {column!r}: expected a number, got {text!r}") from None
 
 
-def read_runs_csv(path, columns=None) -> RunsTable:
-    """Read objective columns (and ``alpha``/``seed`` when present) from a CSV with a header.
+def _flag(text: str, path: str, line: int, column: str) -> bool:
+    t = text.strip().lower()
+    if t in ("1", "true", "yes", "1.0"):
+        return True
+    if t in ("0", "false", "no", "0.0", ""):
+        return False
+    raise ParetolabError(f"{path}: line {line}, column {column!r}: expected 0/1 or true/false, got {text!r}")
 
-    Parameters
-    ----------
-    path : str or path-like
-    columns : sequence of str or int, optional
-        Objective columns by header name or 0-based index. Default: the columns named
-        ``L0, L1, ...`` if present, else every column except alpha, seed, epsilon, method,
-        converged, diverged.
 
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "runs.csv"
-    >>> _ = p.write_text("alpha,seed,L0,L1\\n0.1,0,0.0,1.0\\n1,0,nan,0.5\\n10,0,1.0,0.0\\n")
-    >>> t = read_runs_csv(p)
-    >>> t.names, t.objectives.tolist(), t.alpha.tolist(), t.dropped
-    (('L0', 'L1'), [[0.0, 1.0], [1.0, 0.0]], [0.1, 10.0], 1)
+def choose_columns(header: list[str], columns, where: str) -> list[int]:
+    """Indices of the objective columns of a table: ``columns`` by name or 0-based index;
+    default: ``L0, L1, ...`` when present, else every column that is not a role column
+    (:data:`ROLE_COLUMNS`). At least two, or an error listing the columns present.
+
+    >>> choose_columns(["alpha", "seed", "loss", "penalty"], None, "runs.csv")
+    [2, 3]
     """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ParetolabError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
-    from paretolab.store import is_store
-
-    if is_store(path):  # a sweep's SQLite store: same table
-        return read_store(path, columns)
-    with open(path, newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise ParetolabError(f"{path}: expected a header line, got an empty file") from None
-        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    chosen = _choose(header, columns, path)
-    lower = [h.lower() for h in header]
-    alpha_col = lower.index("alpha") if "alpha" in lower else None
-    seed_col = lower.index("seed") if "seed" in lower else None
-    values, alphas, seeds, lines = [], [], [], []
-    for line, row in rows:
-        if len(row) != len(header):
-            raise ParetolabError(f"{path}: line {line}: expected {len(header)} fields like the header, got {len(row)}")
-        values.append([_number(row[i], path, line, header[i]) for i in chosen])
-        if alpha_col is not None:
-            alphas.append(_number(row[alpha_col], path, line, header[alpha_col]))
-        if seed_col is not None:
-            seeds.append(_number(row[seed_col], path, line, header[seed_col]))
-        lines.append(line)
-    obj = np.array(values, dtype=float).reshape(len(values), len(chosen))
-    keep = np.isfinite(obj).all(axis=1)
-    return RunsTable(
-        names=tuple(header[i] for i in chosen),
-        objectives=obj[keep],
-        alpha=np.array(alphas)[keep] if alpha_col is not None else None,
-        seed=np.array(seeds)[keep] if seed_col is not None else None,
-        lines=np.array(lines, dtype=int)[keep],
-        dropped=int((~keep).sum()),
-    )
-
-
-def _choose(header: list[str], columns, path: str) -> list[int]:
-    """Indices of the objective columns; at least two, or a ValueError listing the columns."""
-    chosen = _chosen(header, columns, path)
+    chosen = _chosen(header, columns, where)
     if len(chosen) < 2:
-        raise ParetolabError(
-            f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
-            f"(columns present: {header})"
-        )
+        raise ParetolabError(f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
+                             f"(columns present: {header})")
     return chosen
 
 
-def _chosen(header: list[str], columns, path: str) -> list[int]:
+def _chosen(header: list[str], columns, where: str) -> list[int]:
     if columns is None:
-        named = [f"L{j}" for j in range(len(header))]
-        chosen = [header.index(n) for n in named if n in header]
-        if len(chosen) >= 2:
-            return chosen
-        return [i for i, h in enumerate(header) if h.lower() not in _META]
+        named = [header.index(n) for n in (f"L{j}" for j in range(len(header))) if n in header]
+        if len(named) >= 2:
+            return named
+        return [i for i, h in enumerate(header) if h.lower() not in ROLE_COLUMNS]
     if isinstance(columns, str):
         columns = [c.strip() for c in columns.split(",") if c.strip()]
     chosen = []
@@ -135,73 +327,79 @@ def _chosen(header: list[str], columns, path: str) -> list[int]:
         if isinstance(c, (int, np.integer)) or (isinstance(c, str) and c.isdigit() and c not in header):
             i = int(c)
             if not 0 <= i < len(header):
-                raise ParetolabError(f"columns: index {i} is out of range; {path} has {len(header)} columns: {header}")
+                raise ParetolabError(f"columns: index {i} is out of range; {where} has {len(header)} columns: "
+                                     f"{header}")
             chosen.append(i)
         elif c in header:
             chosen.append(header.index(c))
         else:
-            raise ParetolabError(f"columns: {c!r} is not a column of {path}; columns present: {header}")
+            raise ParetolabError(f"columns: {c!r} is not a column of {where}; columns present: {header}")
     return chosen
 
 
-def read_runs(path, columns=None) -> RunsTable:
-    """Read a user's runs from a CSV (:func:`read_runs_csv`) or a sweep's store (:func:`read_store`),
-    told apart by the file's first bytes.
+def read_csv(path, columns=None) -> Runs:
+    """Runs from a CSV with a header line, one run per row.
 
-    >>> read_runs("missing.sqlite")
-    Traceback (most recent call last):
-    ...
-    ValueError: path: expected an existing CSV file or store, got 'missing.sqlite' (not found)
-    """
-    return read_runs_csv(path, columns)
-
-
-def read_store(path, columns=None) -> RunsTable:
-    """Read the runs of a sweep's SQLite store (opened read-only) for analysis.
-
-    ``objectives`` holds the finished, finite runs (unconverged ones included, flagged in
-    ``converged``); failed runs are counted in ``failed`` (and ``dropped``) and listed in
-    ``failures`` as ``{"alpha", "seed", "error"}``. ``lines`` numbers the kept runs (1-based, in
-    alpha then seed order). ``columns`` picks objectives by name (``"L0,L2"``) or index.
+    Objectives: ``columns`` by name or 0-based index, default ``L0, L1, ...`` if present, else
+    every column but the role columns ``method, alpha, epsilon, seed, converged, diverged,
+    failed, error, elapsed``, which are read when present. A row with an empty or non-finite
+    objective is kept; its losses are not usable (:attr:`Runs.dropped`, :meth:`Runs.finite`).
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from paretolab.sweep import sweep
-    >>> def train(alpha, seed):
-    ...     return (alpha, 1 / (1 + alpha)) if alpha < 3 else (float("nan"), 0.0)
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "runs.sqlite"
-    >>> _ = sweep(train, alphas=[1, 2, 3], seeds=1, store=path, jobs=1, progress=False)
-    >>> t = read_store(path)
-    >>> t.objectives.round(3).tolist(), t.alpha.tolist(), t.failed, t.failures[0]["error"]
-    ([[1.0, 0.5], [2.0, 0.333]], [1.0, 2.0], 1, 'non-finite objectives [nan, 0.0]')
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "runs.csv"
+    >>> _ = p.write_text("alpha,seed,L0,L1\\n0.1,0,0.0,1.0\\n1,0,nan,0.5\\n10,0,1.0,0.0\\n")
+    >>> r = read_csv(p)
+    >>> r.names, r.finite().objectives.tolist(), r.finite().alpha.tolist(), r.dropped
+    (('L0', 'L1'), [[0.0, 1.0], [1.0, 0.0]], [0.1, 10.0], 1)
     """
-    from paretolab.store import Store, StoreError
-
     path = os.fspath(path)
-    try:
-        with Store(path, readonly=True) as st:
-            rows = st.rows()
-    except StoreError as exc:
-        raise ParetolabError(str(exc)) from None
-    if not rows:
-        raise ParetolabError(f"{path}: the store holds no finished runs yet")
-    m = max(len(r["objectives"]) for r in rows)
-    header = [f"L{j}" for j in range(m)]
-    chosen = _choose(header, columns, path)
-    ok = [not r["failed"] and len(r["objectives"]) == m and all(math.isfinite(v) for v in r["objectives"])
-          for r in rows]
-    kept = [r for r, k in zip(rows, ok) if k]
-    obj = np.array([[r["objectives"][i] for i in chosen] for r in kept], dtype=float).reshape(len(kept), len(chosen))
-    failures = tuple({"alpha": r["alpha"], "seed": r["seed"], "error": r["error"]} for r in rows if r["failed"])
-    return RunsTable(
-        names=tuple(header[i] for i in chosen),
-        objectives=obj,
-        alpha=np.array([r["alpha"] for r in kept], dtype=float),
-        seed=np.array([r["seed"] for r in kept], dtype=float),
-        lines=np.array([i + 1 for i, k in enumerate(ok) if k], dtype=int),
-        dropped=len(rows) - len(kept),
-        converged=np.array([r["converged"] for r in kept], dtype=bool),
-        failed=len(failures),
-        failures=failures,
+    if not os.path.isfile(path):
+        raise ParetolabError(f"path: expected an existing CSV file, got {path!r} (not found)")
+    with open(path, newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise ParetolabError(f"{path}: expected a header line, got an empty file") from None
+        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    chosen = choose_columns(header, columns, path)
+    lower = [h.lower() for h in header]
+    role = {name: lower.index(name) for name in ROLE_COLUMNS if name in lower and lower.index(name) not in chosen}
+    K = len(rows)
+    obj = np.empty((K, len(chosen)))
+    numbers = {k: np.full(K, np.nan) for k in ("alpha", "epsilon", "seed", "elapsed") if k in role}
+    flags = {k: np.zeros(K, dtype=bool) for k in ("converged", "diverged", "failed") if k in role}
+    texts = {k: np.empty(K, dtype=object) for k in ("method", "error") if k in role}
+    lines = np.empty(K, dtype=int)
+    for i, (line, row) in enumerate(rows):
+        if len(row) != len(header):
+            raise ParetolabError(f"{path}: line {line}: expected {len(header)} fields like the header, got {len(row)}")
+        obj[i] = [_number(row[j], path, line, header[j]) for j in chosen]
+        for k, arr in numbers.items():
+            arr[i] = _number(row[role[k]], path, line, header[role[k]])
+        for k, arr in flags.items():
+            arr[i] = _flag(row[role[k]], path, line, header[role[k]])
+        for k, arr in texts.items():
+            arr[i] = row[role[k]].strip()
+        lines[i] = line
+    failed = flags.get("failed", np.zeros(K, dtype=bool))
+    error = texts.get("error", np.full(K, "", dtype=object))
+    seed = numbers.get("seed")
+    if seed is not None:
+        missing = ~np.isfinite(seed)
+        if missing.any():
+            raise ParetolabError(f"{path}: line {lines[missing][0]}, column {header[role['seed']]!r}: expected an "
+                                 "integer seed, got an empty value")
+        seed = _int_seeds(seed, f"{path}: column {header[role['seed']]!r}")
+    runs = Runs.from_arrays(
+        obj, names=[header[j] for j in chosen],
+        method=texts.get("method", "linear" if "alpha" in numbers else "unknown"),
+        alpha=numbers.get("alpha"), epsilon=numbers.get("epsilon"), seed=seed,
+        converged=flags["converged"] if "converged" in flags else None,
+        diverged=flags["diverged"] if "diverged" in flags else None,
+        failed=failed, error=error, source=path,
     )
+    elapsed = numbers.get("elapsed", np.full(K, np.nan))
+    return replace(runs, elapsed=elapsed, line=lines)

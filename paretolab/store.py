@@ -33,20 +33,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import time
+from dataclasses import replace
 from urllib.parse import quote
+
+import numpy as np
+
+from paretolab.errors import StoreError, StoreMismatch
+from paretolab.runs import Runs
 
 __all__ = [
     "SCHEMA_VERSION",
     "Store",
-    "StoreError",
-    "StoreMismatch",
     "free_name",
     "is_store",
     "open_store",
     "run_key",
+    "runs_from_rows",
 ]
 
 SCHEMA_VERSION = 1
@@ -67,14 +73,6 @@ CREATE TABLE IF NOT EXISTS runs (
     finished   REAL                 -- unix time the driver recorded it
 );
 """
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or written (read-only file or directory, full disk, not a store)."""
-
-
-class StoreMismatch(ValueError):
-    """The store holds a different sweep (function, configuration or plan)."""
 
 
 def _canonical(obj) -> str:
@@ -160,6 +158,7 @@ class Store:
         else:
             self._conn = self._connect_rw()
         self._conn.row_factory = sqlite3.Row
+        self._check_schema()
 
     # ---------------------------------------------------------------- connections
     def _connect_ro(self) -> sqlite3.Connection:
@@ -221,6 +220,23 @@ class Store:
         return self._conn
 
     # ---------------------------------------------------------------- meta
+    def _check_schema(self) -> None:
+        """Refuse a store written by a newer paretolab (its layout may differ from this one's)."""
+        if not self._has_tables():
+            return
+        row = self.connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            return  # a new store, not bound to a sweep yet
+        try:
+            version = int(row[0])
+        except (TypeError, ValueError):
+            version = None
+        if version is None or version > SCHEMA_VERSION or version < 1:
+            self.close()
+            raise StoreError(f"store: {self.path!r} has schema version {row[0]!r}; this paretolab reads versions 1 "
+                             f"to {SCHEMA_VERSION}. Upgrade paretolab (pip install -U paretolab) to read it; the file "
+                             "was not changed")
+
     def _has_tables(self) -> bool:
         names = {r[0] for r in self.connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         return {"meta", "runs"} <= names
@@ -289,10 +305,13 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as exc:
-            n = self.count()
+            try:
+                stored = f"The {self.count()} run(s) already stored are intact"
+            except StoreError:
+                stored = "The runs already stored are intact"
             raise StoreError(
-                f"store: could not write to {self.path!r}: {exc} ({_hint(exc)}). The {n} run(s) already "
-                "stored are intact; fix that and rerun the same sweep to finish the rest"
+                f"store: could not write to {self.path!r}: {exc} ({_hint(exc)}). {stored}; fix that and rerun "
+                "the same sweep to finish the rest"
             ) from None
 
     def put(self, row: dict, *, replace: bool = False) -> None:
@@ -315,8 +334,8 @@ class Store:
         """Number of stored runs."""
         try:
             return int(self.connection.execute("SELECT count(*) FROM runs").fetchone()[0])
-        except sqlite3.DatabaseError:
-            return 0
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"store: cannot count the runs of {self.path!r}: {exc} ({_hint(exc)})") from None
 
     def n_objectives(self) -> int | None:
         """Number of objectives of the stored successful runs (None before the first one)."""
@@ -354,17 +373,50 @@ class Store:
         return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
 
     # ---------------------------------------------------------------- views
-    def to_result(self):
-        """Every stored run as a :class:`paretolab.sweep.SweepResult` (alpha, then seed order)."""
-        from paretolab.sweep import _user_result
-
-        return _user_result(self.rows(), self.meta().get("function", "runs"))
+    def runs(self, keys=None) -> Runs:
+        """The stored runs as a :class:`paretolab.runs.Runs` (alpha, then seed order; with
+        ``keys``, those runs in that order). Failed runs have NaN objectives and their error."""
+        return runs_from_rows(self.rows(keys), self.meta().get("function", "runs"))
 
     def to_csv(self, path, *, overwrite: bool = False) -> None:
-        """Write the stored runs as CSV: the columns of :meth:`SweepResult.to_csv` (``method,
-        alpha, epsilon, seed, L0, L1, ..., converged, diverged``) plus ``failed``, ``error``,
-        ``elapsed`` and one column per extra field."""
-        self.to_result().to_csv(path, overwrite=overwrite)
+        """Write the stored runs as CSV (:meth:`paretolab.runs.Runs.to_csv`): ``method, alpha,
+        epsilon, seed, L0, L1, ..., converged, diverged, failed, error, elapsed`` and one column
+        per extra field."""
+        self.runs().to_csv(path, overwrite=overwrite)
+
+
+def runs_from_rows(rows: list[dict], source: str) -> Runs:
+    """A :class:`Runs` from stored rows of a user's function (one per run, in the given order).
+
+    >>> r = runs_from_rows([{"alpha": 0.5, "seed": 0, "objectives": [1.0, 2.0], "converged": True,
+    ...                      "failed": False, "extra": {"epochs": 3}}], "m:f")
+    >>> r.objectives.tolist(), r.extra["epochs"].tolist(), r.training is None
+    ([[1.0, 2.0]], [3.0], True)
+    """
+    K = len(rows)
+    m = max(2, max((len(r["objectives"]) for r in rows), default=2))
+    obj = np.full((K, m), np.nan)
+    for i, r in enumerate(rows):
+        if len(r["objectives"]) == m:
+            obj[i] = r["objectives"]
+    failed = np.array([r["failed"] for r in rows], dtype=bool)
+    extra = {}
+    for k in dict.fromkeys(k for r in rows for k in r.get("extra", {})):
+        vals = [r.get("extra", {}).get(k) for r in rows]
+        if all(v is None or isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+            extra[k] = np.array([np.nan if v is None else v for v in vals], dtype=float)
+        else:
+            extra[k] = np.array(["" if v is None else v for v in vals], dtype=object)
+    runs = Runs.from_arrays(
+        obj, alpha=np.array([r["alpha"] for r in rows], dtype=float),
+        seed=np.array([r["seed"] for r in rows], dtype=np.int64),
+        converged=np.array([r["converged"] for r in rows], dtype=bool),
+        diverged=np.array([r["failed"] and len(r["objectives"]) > 0
+                           and not all(math.isfinite(v) for v in r["objectives"]) for r in rows], dtype=bool),
+        failed=failed, error=np.array([r.get("error") or "" for r in rows], dtype=object), source=source,
+    )
+    elapsed = np.array([np.nan if r.get("elapsed") is None else r["elapsed"] for r in rows], dtype=float)
+    return replace(runs, elapsed=elapsed, extra=extra, line=np.arange(1, K + 1))
 
 
 def open_store(path, *, readonly: bool = False) -> Store:

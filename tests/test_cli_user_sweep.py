@@ -44,7 +44,7 @@ def test_sweep_fn_store_resume_and_analyze(tmp_path):
     assert data["n_points"] == 14 and "RuntimeError: exploded" in data["failures"][0]["error"]
     (region,) = data["regions"]
     assert abs(region["alpha"] - 1.0) < 1e-9
-    jumps = {(j["seed"], j["alpha_low"]) for j in data["runs"]["jumps"]}
+    jumps = {(j["seed"], j["alpha_low"]) for j in data["jumps"]}
     assert {(s, round(a, 3)) for s, a in jumps} == {(1, 0.316), (2, 0.316)}
     text = cli("analyze", store, cwd=tmp_path, env=env).stdout
     assert "failed run: alpha=10 seed=2" in text

@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from paretolab.compare import compare, project_onto_front
+from paretolab import sweep
+from paretolab.analysis import compare, project_onto_front
 from paretolab.problems import get_problem
-from paretolab.sweep import sweep
+from paretolab.runs import Runs
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +29,12 @@ def test_fonseca_linear_one_unreached_region_and_jump_near_one(fonseca, fonseca_
     _, front = fonseca
     report = compare(fonseca_linear, front)
     (region,) = report.regions
-    assert region["alpha"] == pytest.approx(1.0, rel=1e-6)
-    assert region["core_reached_by"] == [] and region["runs_in_core"] == 0
+    assert region.alpha == pytest.approx(1.0, rel=1e-6)
+    assert region.core_reached_by == () and region.runs_in_core == 0
     assert report.jumps, "every seed crosses from one cap to the other"
-    assert {j["predicted_alpha"] for j in report.jumps} == {region["alpha"]}
+    assert {j.predicted_alpha for j in report.jumps} == {region.alpha}
     # the jump of the majority of seeds brackets alpha* = 1 within a factor of ~2.5 on the grid
-    lows = np.array([j["alpha_low"] for j in report.jumps])
+    lows = np.array([j.alpha_low for j in report.jumps])
     assert 0.4 <= np.median(lows) <= 2.5
     text = str(report)
     assert text.splitlines()[-1].startswith("VERDICT") and "reached by no run" in text
@@ -51,7 +52,7 @@ def test_fonseca_chebyshev_reaches_the_region(fonseca):
     result = sweep(problem, alphas="log:1e-2:1e2:41", seeds=2, method="chebyshev", steps=3000)
     report = compare(result, front)
     (region,) = report.regions
-    assert region["core_reached_by"] == ["chebyshev"] and region["runs_in_core"] > 10
+    assert region.core_reached_by == ("chebyshev",) and region.runs_in_core > 10
     assert report.coverage >= 0.6
 
 
@@ -69,20 +70,14 @@ def test_seed_disagreement_and_local_minima_on_a_toy_sweep():
     t = np.linspace(0, np.pi / 2, 201)
     front = np.c_[np.sin(t), np.cos(t)]  # concave: alpha* = 1
 
-    class Result:
-        problem = "toy"
-        method = np.array(["linear"] * 4)
-        alpha = np.array([0.5, 0.5, 2.0, 2.0])
-        seed = np.array([0, 1, 0, 1])
-        objectives = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0], [np.nan, np.nan]])
-        converged = np.array([True, True, True, False])
-        diverged = np.array([False, False, False, True])
-
-    report = compare(Result, front)
-    assert [d["alpha"] for d in report.seed_disagreements] == [0.5]
+    result = Runs.from_arrays([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0], [np.nan, np.nan]], alpha=[0.5, 0.5, 2.0, 2.0],
+                              seed=[0, 1, 0, 1], converged=[True, True, True, False],
+                              diverged=[False, False, False, True], source="toy")
+    report = compare(result, front)
+    assert [d.alpha for d in report.seed_disagreements] == [0.5]
     assert report.outcome.tolist() == ["global", "local", "global", "diverged"]
     assert np.isnan(report.distance[3]) and report.diverged[3]
-    assert [(j["seed"], j["alpha_low"], j["alpha_high"]) for j in report.jumps] == [(0, 0.5, 2.0)]
+    assert [(j.seed, j.alpha_low, j.alpha_high) for j in report.jumps] == [(0, 0.5, 2.0)]
 
 
 def test_project_onto_front_against_dense_sampling():

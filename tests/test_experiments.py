@@ -134,7 +134,7 @@ def test_every_script_calls_its_experiment(tmp_path):
 
     root = pathlib.Path(__file__).resolve().parents[1]
     for name in names():
-        assert f'main("{name}"' in (root / "experiments" / f"{name}.py").read_text(), name
+        assert "script(__file__)" in (root / "experiments" / f"{name}.py").read_text(), name
     done = subprocess.run([sys.executable, str(root / "experiments" / "search.py"), "--quick", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=300, check=True)
     assert "VERDICT" in done.stdout and (tmp_path / "search.png").stat().st_size > 10_000

@@ -6,22 +6,14 @@ from matplotlib.figure import Figure
 
 from paretolab import plot as P
 from paretolab.front import concave_regions, pareto_front
-from paretolab.sweep import SweepResult
+from paretolab.analysis import analyze, compare
+from paretolab.basins import BasinGrid, basin_grid
+from paretolab.runs import Runs
 
 
 def _result(objectives, alpha, seed, converged=None, diverged=None, method=None):
-    objectives = np.asarray(objectives, dtype=float)
-    k = len(objectives)
-    alpha = np.asarray(alpha, dtype=float)
-    method = np.asarray(method if method is not None else ["linear"] * k)
-    return SweepResult(
-        problem="toy", method=method, alpha=alpha, epsilon=np.full(k, np.nan), seed=np.asarray(seed),
-        objectives=objectives, params=np.zeros((k, 2)), loss=np.zeros(k), grad_norm=np.zeros(k),
-        avg_grad_norm=np.zeros(k),
-        converged=np.ones(k, bool) if converged is None else np.asarray(converged),
-        diverged=np.zeros(k, bool) if diverged is None else np.asarray(diverged),
-        multipliers=np.full((k, 1), np.nan), steps=10, lr=0.01,
-    )
+    return Runs.from_arrays(objectives, alpha=alpha, seed=seed, converged=converged, diverged=diverged,
+                            method=method, source="toy")
 
 
 def _dent_like_front(n=201):
@@ -55,7 +47,7 @@ def test_front_plot_draws_regions_points_colorbar_hollow_and_diverged(tmp_path):
     obj[5] = np.nan  # a diverged run
     r = _result(obj, alpha=[0.01, 0.1, 10.0, 100.0, 1.0, 1.0], seed=[0, 0, 0, 0, 1, 1],
                 converged=[True, True, True, True, False, False], diverged=[False] * 5 + [True])
-    ax = P.plot_front(front, r, analytic=front)
+    ax = P.plot_front(compare(r, front), analytic=front)
     shaded = [p for p in ax.patches if p.get_gid() == "concave-region"]
     assert len(shaded) == len(regions) == 1
     assert shaded[0].get_hatch() == P.HATCH
@@ -76,7 +68,7 @@ def test_front_plot_draws_regions_points_colorbar_hollow_and_diverged(tmp_path):
 
 def test_front_plot_convex_front_has_no_region_and_no_colorbar_without_runs(tmp_path):
     s = np.linspace(1, -1, 50)
-    ax = P.plot_front(np.c_[(s - 1) ** 2, (s + 1) ** 2])
+    ax = P.plot_front(analyze(np.c_[(s - 1) ** 2, (s + 1) ** 2]), runs=False)
     assert not [p for p in ax.patches if p.get_gid() == "concave-region"]
     assert len(ax.figure.axes) == 1
     _written(ax, tmp_path)
@@ -85,9 +77,9 @@ def test_front_plot_convex_front_has_no_region_and_no_colorbar_without_runs(tmp_
 def test_front_plot_uses_the_given_axes_and_refuses_three_objectives():
     fig = Figure()
     ax = fig.add_subplot()
-    assert P.plot_front(_dent_like_front(), ax=ax) is ax
+    assert P.plot_front(analyze(_dent_like_front()), ax=ax) is ax
     with pytest.raises(ValueError, match="plot_front3d"):
-        P.plot_front(np.eye(3))
+        P.plot_front(analyze(np.eye(3)))
 
 
 # --------------------------------------------------------------------------- alpha response
@@ -97,7 +89,7 @@ def test_alpha_response_one_marker_per_seed_and_critical_lines(tmp_path):
     seeds = np.repeat([0, 1, 2], 3)
     obj = front[[0, 50, 200] * 3]
     r = _result(obj, alphas, seeds)
-    ax = P.plot_alpha_response(r, front=front)
+    ax = P.plot_alpha_response(r, critical=[x.alpha for x in concave_regions(front)])
     crit = [line for line in ax.lines if line.get_gid() == "critical-alpha"]
     assert len(crit) == 1 and np.isclose(crit[0].get_xdata()[0], concave_regions(front)[0].alpha)
     markers = {line.get_marker() for line in ax.lines if line.get_gid() == "reached"}
@@ -112,7 +104,7 @@ def test_alpha_response_one_marker_per_seed_and_critical_lines(tmp_path):
 
 # --------------------------------------------------------------------------- basins
 def test_basin_grid_trains_one_batch_and_plot_colours_the_plane(tmp_path):
-    g = P.basin_grid("dent", 1.0, n=6, steps=400)
+    g = basin_grid("dent", 1.0, n=6, steps=400)
     assert g.position.shape == (6, 6) and g.objectives.shape == (6, 6, 2)
     fr = g.fractions()
     assert fr["converged"] > 0.5
@@ -123,13 +115,13 @@ def test_basin_grid_trains_one_batch_and_plot_colours_the_plane(tmp_path):
     assert len(ax.figure.axes) == 2  # colour bar
     _written(ax, tmp_path)
     with pytest.raises(ValueError, match="2 parameters"):
-        P.basin_grid("fonseca", 1.0, n=3, steps=10)
+        basin_grid("fonseca", 1.0, n=3, steps=10)
 
 
 def test_basins_hatch_unconverged_starts():
     conv = np.ones((3, 3), bool)
     conv[0, 0] = False
-    g = P.BasinGrid("toy", 1.0, np.arange(3.0), np.arange(3.0), np.full((3, 3), 0.2), np.zeros((3, 3)), conv,
+    g = BasinGrid("toy", 1.0, np.arange(3.0), np.arange(3.0), np.full((3, 3), 0.2), np.zeros((3, 3)), conv,
                     np.zeros((3, 3, 2)))
     ax = P.plot_basins(g)
     assert any(c.get_gid() == "unconverged" for c in ax.collections) or any(
@@ -144,7 +136,7 @@ def test_methods_plot_has_each_method_with_coverage_in_legend(tmp_path):
     meth = ["linear"] * 2 + ["chebyshev"] * 5 + ["mdmm"] * 2
     r = _result(front[idx], alpha=[0.1, 10, 0.1, 0.5, 1, 2, 10, np.nan, np.nan], seed=[0] * 9, method=meth,
                 converged=[True] * 8 + [False])
-    ax = P.plot_methods(front, r)
+    ax = P.plot_methods(compare(r, front))
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     for name in ("linear", "Chebyshev", "MDMM"):
         (line,) = [t for t in legend if t.startswith(name)]
@@ -191,7 +183,7 @@ def test_front3d_draws_front_and_runs(tmp_path):
 def test_save_by_extension_and_byte_reproducible(tmp_path):
     front = _dent_like_front()
     r = _result(front[[0, 200]], alpha=[0.1, 10.0], seed=[0, 0])
-    ax = P.plot_front(front, r)
+    ax = P.plot_front(compare(r, front))
     heads = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}
     for ext, head in heads.items():
         a = open(P.save(ax, tmp_path / f"a{ext}"), "rb").read()
@@ -216,7 +208,7 @@ def test_plots_do_not_touch_pyplot_state():
         before = plt.get_fignums()
     else:
         before = None
-    P.plot_front(_dent_like_front())
+    P.plot_front(analyze(_dent_like_front()), runs=False)
     P.plot_search({"grid": np.ones((2, 3))})
     if before is not None:
         assert plt.get_fignums() == before
@@ -230,13 +222,13 @@ def test_front_plot_accepts_a_reference_front_and_alpha_zero(tmp_path):
     front = _dent_like_front(51)
     ref = ReferenceFront("toy", front, np.zeros((len(front), 2)), np.full(len(front), "nsga2", dtype=object))
     r = _result(front[[0, 25, 50]], alpha=[0.0, 1.0, 100.0], seed=[0, 0, 0])
-    ax = P.plot_front(ref, r, min_depth=0.0)
+    ax = P.plot_front(compare(r, ref, min_depth=0.0))
     (sc,) = _reached(ax)
     assert len(sc.get_offsets()) == 3
     norm = sc.norm
     assert norm.vmin == 1.0 and norm.vmax == 100.0  # alpha = 0 drawn at the low end of the scale
     assert np.isfinite(sc.get_array()).all()
-    deep_only = P.plot_front(ref, min_depth=10.0)
+    deep_only = P.plot_front(compare(r, ref, min_depth=10.0), runs=False)
     assert not [p for p in deep_only.patches if p.get_gid() == "concave-region"]
     _written(ax, tmp_path)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from paretolab.compare import analyze
-from paretolab.runs import read_runs_csv
+from paretolab import analyze
+from paretolab.runs import read_csv
 
 
 def write(tmp_path, text, name="runs.csv"):
@@ -17,18 +17,19 @@ def write(tmp_path, text, name="runs.csv"):
 
 def test_reads_named_columns_and_drops_non_finite_rows(tmp_path):
     path = write(tmp_path, "alpha,seed,L0,L1,extra\n0.1,0,0,1,x\n1,1,,0.5,y\n10,0,1,0,z\n2,1,inf,3,w\n")
-    t = read_runs_csv(path)
+    t = read_csv(path)
+    kept = t.finite()
     assert t.names == ("L0", "L1") and t.dropped == 2
-    assert t.objectives.tolist() == [[0.0, 1.0], [1.0, 0.0]]
-    assert t.alpha.tolist() == [0.1, 10.0] and t.seed.tolist() == [0.0, 0.0]
-    assert t.lines.tolist() == [2, 4]
+    assert kept.objectives.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert kept.alpha.tolist() == [0.1, 10.0] and kept.seed.tolist() == [0.0, 0.0]
+    assert kept.line.tolist() == [2, 4]
 
 
 def test_columns_by_name_and_index(tmp_path):
     path = write(tmp_path, "loss,penalty,acc\n1,2,3\n2,1,4\n")
-    assert read_runs_csv(path, "penalty,loss").objectives.tolist() == [[2, 1], [1, 2]]
-    assert read_runs_csv(path, [0, 2]).objectives.tolist() == [[1, 3], [2, 4]]
-    assert read_runs_csv(path).names == ("loss", "penalty", "acc")
+    assert read_csv(path, "penalty,loss").objectives.tolist() == [[2, 1], [1, 2]]
+    assert read_csv(path, [0, 2]).objectives.tolist() == [[1, 3], [2, 4]]
+    assert read_csv(path).names == ("loss", "penalty", "acc")
 
 
 @pytest.mark.parametrize(
@@ -44,12 +45,12 @@ def test_columns_by_name_and_index(tmp_path):
 )
 def test_broken_files_say_where(tmp_path, text, columns, match):
     with pytest.raises(ValueError, match=match):
-        read_runs_csv(write(tmp_path, text), columns)
+        read_csv(write(tmp_path, text), columns)
 
 
 def test_missing_file():
     with pytest.raises(ValueError, match="not found"):
-        read_runs_csv("/nonexistent/runs.csv")
+        read_csv("/nonexistent/runs.csv")
 
 
 def test_analyze_concave_runs_with_alpha_and_seed():
@@ -66,9 +67,9 @@ def test_analyze_concave_runs_with_alpha_and_seed():
     a = analyze(pts, alpha=alpha, seed=seed)
     assert len(a.front) == len(arc) and a.supported.sum() == 2
     (region,) = a.regions
-    assert region["alpha"] == pytest.approx(1.0, rel=1e-9)
-    assert [(j["seed"], j["alpha_low"], j["alpha_high"]) for j in a.runs.jumps] == [(0, 0.5, 1.5), (1, 1.5, 3.0)]
-    assert [d["alpha"] for d in a.runs.seed_disagreements] == [1.5]
+    assert region.alpha == pytest.approx(1.0, rel=1e-9)
+    assert [(j.seed, j.alpha_low, j.alpha_high) for j in a.jumps] == [(0, 0.5, 1.5), (1, 1.5, 3.0)]
+    assert [d.alpha for d in a.seed_disagreements] == [1.5]
     assert str(a).splitlines()[-1].startswith("VERDICT: 1 concave region")
 
 
@@ -96,10 +97,10 @@ def test_noise_dents_are_not_reported_as_concave_regions(seed):
     pts, alpha, seeds = noisy_runs(concave=False, sigma=0.004, seed=seed)
     assert concave_regions(pareto_front(pts)), "the scatter does make dents at the default tolerance"
     a = analyze(pts, alpha=alpha, seed=seeds)
-    assert a.regions == () and a.shallow_regions >= 1 and a.runs.jumps == ()
+    assert a.regions == () and a.shallow_regions >= 1 and a.jumps == ()
     assert 0.01 < a.min_depth < 0.1
     assert "noise" in str(a) and "no concave region" in str(a)
     # a real concave front with the same scatter keeps its region
     pts, alpha, seeds = noisy_runs(concave=True, sigma=0.004, seed=seed)
     b = analyze(pts, alpha=alpha, seed=seeds)
-    assert len(b.regions) == 1 and b.regions[0]["depth"] > 0.2
+    assert len(b.regions) == 1 and b.regions[0].depth > 0.2

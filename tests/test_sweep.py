@@ -15,7 +15,10 @@ import torch
 import paretolab
 from paretolab.front import concave_regions, coverage, pareto_front
 from paretolab.problems import Problem, get_problem
-from paretolab.sweep import SweepResult, linear_outcomes, parse_alphas, sweep
+from paretolab import sweep
+from paretolab.analysis import weighted_sum_outcomes
+from paretolab.plan import parse_alphas
+from paretolab.runs import Runs
 
 
 def _core_bounds(front):
@@ -48,7 +51,7 @@ def test_fonseca_linear_lands_on_end_caps_and_flips_at_alpha_one():
     assert 0.5 <= crossing <= 2.0, crossing
     # hits versus local minima: runs on the cap that is not the weighted-sum optimum are
     # local minima, and the report tells them apart
-    outcome = linear_outcomes(r, front)
+    outcome = weighted_sum_outcomes(r, front)
     assert set(outcome[ok]) <= {"global", "local"}
     local = np.flatnonzero(outcome == "local")
     assert local.size > 0
@@ -106,7 +109,7 @@ def test_hadamard_lasso_seed_decides_the_branch_ridge_does_not_collapse():
     lasso = sweep("hadamard_lasso", alphas="lin:0.05:0.35:7", seeds=16, steps=3000)
     ok = lasso.converged & ~lasso.diverged
     assert ok.mean() >= 0.8
-    w = np.abs(lasso.params)
+    w = np.abs(lasso.training.params)
     zero = ok & (w.max(axis=1) < 1e-2)
     nonzero = ok & (w.min(axis=1) > 0.1)
     split = [a for a in np.unique(lasso.alpha) if (zero & (lasso.alpha == a)).any()
@@ -115,28 +118,30 @@ def test_hadamard_lasso_seed_decides_the_branch_ridge_does_not_collapse():
     # the nonzero branch is on the analytic front (w1 = w2 = u): L0 = (1 - (L1/2)^2)^2 / 2
     L0, L1 = lasso.objectives[nonzero].T
     np.testing.assert_allclose(L0, 0.5 * (1 - (L1 / 2) ** 2) ** 2, atol=1e-4)
-    np.testing.assert_allclose(lasso.params[nonzero, 0], lasso.params[nonzero, 1], atol=5e-3)  # flat direction
+    np.testing.assert_allclose(lasso.training.params[nonzero, 0], lasso.training.params[nonzero, 1], atol=5e-3)  # flat direction
     # ridge control: for alpha < 1/2, w = 0 is a saddle; every converged seed stays nonzero
     ridge = sweep("hadamard_ridge", alphas="lin:0.05:0.35:7", seeds=16, steps=3000)
     okr = ridge.converged & ~ridge.diverged
     assert okr.mean() >= 0.8
-    assert (np.abs(ridge.params[okr]).min(axis=1) > 0.1).all()
+    assert (np.abs(ridge.training.params[okr]).min(axis=1) > 0.1).all()
 
 
 # --------------------------------------------------------------------------- API
 def test_result_layout_and_plan_order():
     r = sweep("convex", alphas=[0.5, 2.0], seeds=[3, 7], steps=50)
-    assert isinstance(r, SweepResult) and len(r) == 4
+    assert isinstance(r, Runs) and len(r) == 4
     assert r.alpha.tolist() == [0.5, 0.5, 2.0, 2.0] and r.seed.tolist() == [3, 7, 3, 7]
     assert r.method.tolist() == ["linear"] * 4 and np.isnan(r.epsilon).all()
-    assert r.objectives.shape == (4, 2) and r.params.shape == (4, 2)
-    for name in ("converged", "diverged", "grad_norm", "loss", "avg_grad_norm"):
+    assert r.objectives.shape == (4, 2) and r.training.params.shape == (4, 2)
+    for name in ("converged", "diverged"):
         assert getattr(r, name).shape == (4,)
+    for name in ("grad_norm", "loss", "avg_grad_norm"):
+        assert getattr(r.training, name).shape == (4,)
     # same seed, same start: the alpha decides the end point, not the batch
     mixed = sweep("convex", alphas=[0.5, 2.0], epsilons=[1.0], seeds=2, method=["linear", "mdmm"], steps=50)
     assert mixed.method.tolist() == ["linear"] * 4 + ["mdmm"] * 2
     assert np.isnan(mixed.alpha[4:]).all() and mixed.epsilon[4:].tolist() == [1.0, 1.0]
-    assert np.isnan(mixed.multipliers[:4]).all() and np.isfinite(mixed.multipliers[4:]).all()
+    assert np.isnan(mixed.training.multipliers[:4]).all() and np.isfinite(mixed.training.multipliers[4:]).all()
     with pytest.raises(dataclass_error()):
         r.steps = 3
 
@@ -151,7 +156,7 @@ def test_chunking_does_not_change_results():
     kw = dict(alphas="log:0.1:10:5", seeds=3, steps=200)
     a = sweep("fonseca", chunk_size=4, problem_options={"n_var": 3}, **kw)
     b = sweep("fonseca", chunk_size=4096, problem_options={"n_var": 3}, **kw)
-    np.testing.assert_allclose(a.params, b.params, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(a.training.params, b.training.params, rtol=1e-12, atol=1e-14)
     assert np.array_equal(a.converged, b.converged)
 
 
@@ -161,8 +166,8 @@ def test_user_problem_works_unchanged():
 
     mine = Problem(name="mine", n_var=2, n_obj=2, objectives=objectives, bounds=(-2, 2))
     r = paretolab.sweep(mine, alphas=[1.0], seeds=2, steps=1500)
-    assert r.problem == "mine" and r.converged.all()
-    np.testing.assert_allclose(r.params, 0.0, atol=1e-4)  # alpha = 1: halfway between the centres
+    assert r.source == "mine" and r.converged.all()
+    np.testing.assert_allclose(r.training.params, 0.0, atol=1e-4)  # alpha = 1: halfway between the centres
     cheb = sweep(mine, alphas=[1.0], seeds=1, method="chebyshev", steps=1500)  # ideal: zeros
     np.testing.assert_allclose(cheb.objectives[0, 0], cheb.objectives[0, 1], atol=1e-3)
 
@@ -173,9 +178,9 @@ def test_progress_and_snapshots():
               progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (4 * 300, 4 * 300)
     assert all(t == 1200 for _, t in calls) and [d for d, _ in calls] == sorted(d for d, _ in calls)
-    assert r.snapshot_steps.tolist() == [0, 100, 200, 300]
-    assert r.snapshot_objectives.shape == (4, 4, 2)
-    np.testing.assert_allclose(r.snapshot_objectives[-1], r.objectives)
+    assert r.training.snapshot_steps.tolist() == [0, 100, 200, 300]
+    assert r.training.snapshot_objectives.shape == (4, 4, 2)
+    np.testing.assert_allclose(r.training.snapshot_objectives[-1], r.objectives)
 
 
 def test_csv_and_json(tmp_path):
@@ -192,7 +197,7 @@ def test_csv_and_json(tmp_path):
         r.to_csv(path)
     r.to_csv(path, overwrite=True)
     d = json.loads(json.dumps(r.to_dict()))
-    assert d["problem"] == "fonseca" and len(d["alpha"]) == 4 and d["epsilon"] == [None] * 4
+    assert d["source"] == "fonseca" and len(d["alpha"]) == 4 and d["epsilon"] == [None] * 4
 
 
 def test_parse_alphas_specs():

@@ -10,8 +10,12 @@ import numpy as np
 import pytest
 
 import paretolab
-from paretolab.store import Store, StoreError, StoreMismatch, open_store
-from paretolab.sweep import SerialExecutor, SweepResult, function_id, load_function, make_executor, parse_return, sweep
+from paretolab import sweep
+from paretolab.errors import StoreError, StoreMismatch
+from paretolab.runner import SerialExecutor, make_executor, sweep_function
+from paretolab.runs import Runs
+from paretolab.store import Store, open_store
+from paretolab.userfn import function_id, load_function, parse_return
 
 CALLS = []  # (alpha, seed) of every call made in this process (serial runs only)
 FAIL_SEEDS = {1}
@@ -68,21 +72,20 @@ def _table(path):
 # --------------------------------------------------------------------------- results
 def test_function_sweep_returns_a_sweep_result_with_the_mapping_fields(tmp_path):
     r = sweep(train, alphas=[0.5, 2.0], seeds=3, jobs=1, progress=False)
-    assert isinstance(r, SweepResult) and len(r) == 6
+    assert isinstance(r, Runs) and len(r) == 6
     assert r.alpha.tolist() == [0.5] * 3 + [2.0] * 3 and r.seed.tolist() == [0, 1, 2] * 2
     s = (1 - 2.0) / 3
     np.testing.assert_allclose(r.objectives[3], [(s - 1) ** 2, (s + 1) ** 2])
     assert r.converged.tolist() == [False] * 3 + [True] * 3  # the function said so at alpha = 0.5
     assert not r.failed.any() and not r.diverged.any()
     assert r.extra["epochs"].tolist() == [10, 11, 12] * 2
-    np.testing.assert_allclose(r.loss, r.objectives[:, 0] + r.alpha * r.objectives[:, 1])
-    assert r.problem == "test_user_sweep:train" and set(r.method) == {"linear"}
-    assert r.params.shape == (6, 0) and np.isnan(r.grad_norm).all()
+    assert r.source == "test_user_sweep:train" and set(r.method) == {"linear"}
+    assert r.training is None  # a user's function reports losses only, no parameters or gradients
     assert len(r.reached()) == 3
     # the package-level entry point is the same function
     r2 = paretolab.sweep(train, alphas=[0.5, 2.0], seeds=3, jobs=1, progress=False)
     np.testing.assert_array_equal(r2.objectives, r.objectives)
-    # CSV: the SweepResult columns plus the failure and extra fields
+    # CSV: the run columns plus the failure and extra fields
     out = tmp_path / "runs.csv"
     r.to_csv(out)
     header = out.read_text().splitlines()[0].split(",")
@@ -98,7 +101,7 @@ def test_config_reaches_the_function_and_keys_the_runs(tmp_path):
 
 def test_more_than_two_objectives(tmp_path):
     r = sweep(three, alphas=[0.25, 0.75], seeds=2, store=tmp_path / "r.sqlite", jobs=1, progress=False)
-    assert r.objectives.shape == (4, 3) and np.isnan(r.loss).all()
+    assert r.objectives.shape == (4, 3)
     assert r.objectives[3].tolist() == [0.75, 0.25, 1.0]
 
 
@@ -137,12 +140,12 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
 def test_random_alpha_plans_are_drawn_once_and_stored(tmp_path, monkeypatch):
     path = tmp_path / "runs.sqlite"
     first = sweep(train, alphas="rand:0:5:4", seeds=2, store=path, jobs=1, progress=False)
-    import paretolab.sweep as S
+    import paretolab.plan
 
     def no_redraw(*a, **k):
         raise AssertionError("the random plan was drawn again")
 
-    monkeypatch.setattr(S, "grid", no_redraw)
+    monkeypatch.setattr(paretolab.plan, "grid", no_redraw)
     again = sweep(train, alphas="rand:0:5:4", seeds=2, store=path, jobs=1, progress=False)
     resumed = sweep(train, store=path, jobs=1, progress=False)  # the stored plan, alphas and seeds
     for r in (again, resumed):
@@ -178,8 +181,9 @@ def test_make_executor_for_jobs_and_bad_choices():
         CALLS.clear()
         r = sweep(train, alphas=[1.0, 2.0], seeds=1, executor=ex, progress=False)
         assert CALLS == [(1.0, 0), (2.0, 0)] and len(r) == 2  # ran here, in plan order
-    with make_executor(jobs=2) as ex:
-        assert ex.submit(math.hypot, 3, 4).result() == 5.0
+    with make_executor(jobs=2) as ex:  # worker processes the driver can kill and replace
+        ticket = ex.submit(math.hypot, 3, 4)
+        assert [(o.ticket, o.value) for o in ex.outcomes()] == [(ticket, 5.0)]
     with pytest.raises(ValueError, match=r"jobs: expected an integer >= 1, got 0"):
         make_executor(jobs=0)
     with pytest.raises(ValueError, match="jobs: give jobs or a scheduler address, not both"):
@@ -224,7 +228,7 @@ def test_load_function_says_what_was_tried(tmp_path):
         sys.path.remove(str(tmp_path))
     # the string form goes straight into sweep
     r = sweep("test_user_sweep:three", alphas=[0.5], seeds=1, jobs=1, progress=False)
-    assert r.problem == "test_user_sweep:three"
+    assert r.source == "test_user_sweep:three"
 
 
 def test_wrong_signature_is_refused_before_any_run():
@@ -235,7 +239,7 @@ def test_wrong_signature_is_refused_before_any_run():
     with pytest.raises(ValueError, match=r"train_fn\(alpha, seed, \*\*config with keys \['width'\]\)"):
         sweep(train, alphas=[1.0], seeds=1, jobs=1, config={"width": 3})
     with pytest.raises(ValueError, match=r"train_fn: expected a function .* got 3 \(int\)"):
-        paretolab.sweep.sweep_function(3, alphas=[1.0])
+        sweep_function(3, alphas=[1.0])
     assert CALLS == []
 
 
@@ -288,7 +292,7 @@ def test_bad_arguments_name_themselves(tmp_path):
         sweep(train, alphas=[1.0, 2.0], seeds=1, executor="pool")
     with pytest.raises(ValueError, match=r"config: expected JSON-serialisable values"):
         sweep(train, alphas=[1.0], seeds=1, jobs=1, config={"scale": object()})
-    with pytest.raises(ValueError, match=r"problem: a training function is swept over alphas x seeds only"):
+    with pytest.raises(ValueError, match=r"method: applies to sweeps of a problem, not to the training function"):
         sweep(train, alphas=[1.0], seeds=1, method="chebyshev")
     with pytest.raises(ValueError, match=r"store: applies to sweeps of a training function, not to problem 'convex'"):
         sweep("convex", alphas=[1.0], seeds=1, store=tmp_path / "x.sqlite")
@@ -335,14 +339,13 @@ def test_read_only_store_is_a_clear_error_and_loses_nothing(tmp_path):
 
 RO_SCRIPT = """
 import sys
-from paretolab.runs import read_store
-from paretolab.store import StoreError
-from paretolab.sweep import sweep
+from paretolab import read_runs, sweep
+from paretolab.errors import StoreError
 try:
     sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=sys.argv[1], jobs=1, progress=False)
 except StoreError as exc:
     print("ERROR", exc)
-print("READ", len(read_store(sys.argv[1]).objectives))
+print("READ", len(read_runs(sys.argv[1]).finite().objectives))
 """
 
 

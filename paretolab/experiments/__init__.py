@@ -22,8 +22,8 @@ from dataclasses import replace
 
 from paretolab.experiments._common import ExperimentResult, format_report
 
-__all__ = ["ExperimentResult", "describe", "format_report", "main", "names", "run_experiment",
-           "run_experiments"]
+__all__ = ["ExperimentResult", "describe", "format_report", "names", "run_experiment", "run_experiments",
+           "script"]
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +97,19 @@ def run_experiments(names=None, out_dir=".", *, quick: bool = False, progress: b
     return results
 
 
-def main(name: str, default_out, argv=None) -> int:
+def script(path, argv=None) -> int:
     """Command line of the scripts ``experiments/<name>.py``: ``[--quick] [--out DIR]``.
 
-    Runs one experiment (its seeds are fixed inside), prints its numbers and verdict.
+    ``path`` is the script's ``__file__``: its stem names the experiment and the figure goes to
+    the ``figures/`` folder beside the script's folder unless ``--out`` says otherwise. Runs the
+    experiment (its seeds are fixed inside), prints its numbers and verdict.
     """
     import argparse
+    import pathlib
     import sys
 
+    path = pathlib.Path(path).resolve()
+    name, default_out = path.stem, path.parent.parent / "figures"
     parser = argparse.ArgumentParser(description=f"Regenerate {name}.png and print the numbers behind its claim.")
     parser.add_argument("--quick", action="store_true", help="smoke run in seconds (rougher numbers)")
     parser.add_argument("--out", default=str(default_out), help=f"folder for the figure (default: {default_out})")

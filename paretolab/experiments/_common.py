@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 
-import numpy as np
+from paretolab.runs import plain
 
-__all__ = ["ExperimentResult", "finish", "format_report", "plain"]
+__all__ = ["ExperimentResult", "finish", "format_report"]
 
 
 @dataclass(frozen=True)
@@ -57,28 +56,6 @@ def _fmt(v) -> str:
     if isinstance(v, dict):
         return "{" + ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) + "}"
     return str(v)
-
-
-def plain(value):
-    """Numbers, arrays and containers as plain Python (NaN and inf as None), for JSON.
-
-    >>> plain({"a": np.float64(1.5), "b": np.array([1, 2]), "c": float("nan")})
-    {'a': 1.5, 'b': [1, 2], 'c': None}
-    """
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist())
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    return value
 
 
 def finish(name: str, title: str, fig, out_dir, numbers: dict, verdict: str) -> ExperimentResult:

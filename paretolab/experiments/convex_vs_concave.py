@@ -13,10 +13,10 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab import plot as P
-from paretolab.compare import compare
+from paretolab.analysis import compare
+from paretolab.batch import sweep_problem
 from paretolab.experiments._common import finish
 from paretolab.problems import get_problem
-from paretolab.sweep import sweep
 
 NAME = "convex_vs_concave"
 TITLE = "Convex versus concave front: is alpha a tuning knob?"
@@ -42,8 +42,8 @@ def balanced_distance(points, front) -> float:
 def case(problem_name: str, *, quick: bool, n_var: int = 2):
     prob = get_problem(problem_name, n_var=n_var)
     front = F.pareto_front(prob.true_front(201 if quick else 1001))
-    r = sweep(prob, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25",
-              seeds=3 if quick else SEEDS, steps=1200 if quick else 2000)
+    r = sweep_problem(prob, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25",
+                      seeds=3 if quick else SEEDS, steps=1200 if quick else 2000, threads=1)
     rep = compare(r, front)
     regions = F.concave_regions(front)
     numbers = {
@@ -52,7 +52,7 @@ def case(problem_name: str, *, quick: bool, n_var: int = 2):
         "coverage": rep.coverage,
         "concave_share": float(sum(x.share for x in regions)),
         "alpha_star": [x.alpha for x in regions],
-        "runs_in_concave_core": int(sum(x["runs_in_core"] for x in rep.regions)),
+        "runs_in_concave_core": int(sum(x.runs_in_core for x in rep.regions)),
         "balanced_point_distance": balanced_distance(r.reached(), front),
         "jumps": len(rep.jumps),
         "seed_disagreements": len(rep.seed_disagreements),
@@ -67,9 +67,10 @@ def run(out_dir, *, quick: bool = False):
         prob, front, r, rep, nums = case(name, quick=quick)
         numbers[name] = nums
         label = "convex front" if name == "convex" else "concave front (Fonseca-Fleming)"
-        P.plot_front(front, r, ax=axes[col],
+        P.plot_front(rep, ax=axes[col],
                      title=f"{label}: coverage {nums['coverage']:.0%}")
-        P.plot_alpha_response(r, front=front, ax=axes[2 + col], title=f"{label}: response to α")
+        P.plot_alpha_response(r, critical=[x.alpha for x in rep.regions], ax=axes[2 + col],
+                              title=f"{label}: response to α")
     c, f = numbers["convex"], numbers["fonseca"]
     verdict = (f"convex: alpha reaches {c['coverage']:.0%} of the front (balanced point missed by "
                f"{c['balanced_point_distance']:.3f}); concave: {f['coverage']:.0%} "

@@ -13,10 +13,10 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab import plot as P
-from paretolab.compare import compare
+from paretolab.analysis import compare
+from paretolab.batch import sweep_problem
 from paretolab.experiments._common import finish
 from paretolab.problems import get_problem
-from paretolab.sweep import sweep
 
 NAME = "methods"
 TITLE = "What reaches the rest: linear vs Chebyshev vs MDMM"
@@ -30,18 +30,19 @@ def run(out_dir, *, quick: bool = False):
     prob = get_problem("fonseca", n_var=2 if quick else 10)
     front = F.pareto_front(prob.true_front(201 if quick else 2001))
     n = 7 if quick else 21
-    r = sweep(prob, method=["linear", "chebyshev", "mdmm"], alphas=f"log:1e-2:1e2:{n}",
-              epsilons=f"lin:0.05:0.95:{n}", seeds=2 if quick else 4, steps=1000 if quick else 2000)
+    r = sweep_problem(prob, method=["linear", "chebyshev", "mdmm"], alphas=f"log:1e-2:1e2:{n}",
+                      epsilons=f"lin:0.05:0.95:{n}", seeds=2 if quick else 4, steps=1000 if quick else 2000,
+                      threads=1)
     rep = compare(r, front)
-    ax = P.plot_methods(front, r, title=f"Fonseca-Fleming ({prob.n_var} parameters): three scalarisations")
+    ax = P.plot_methods(rep, title=f"Fonseca-Fleming ({prob.n_var} parameters): three scalarisations")
     (region,) = rep.regions
     ok = r.converged & ~r.diverged
     numbers = {"problem": f"fonseca n_var={prob.n_var}", "coverage": dict(rep.method_coverage)}
     for m in ("linear", "chebyshev", "mdmm"):
         rows = ok & (r.method == m)
         numbers[f"{m}_converged"] = f"{int(rows.sum())}/{int((r.method == m).sum())}"
-    numbers["core_reached_by"] = region["core_reached_by"]
-    numbers["runs_in_core"] = region["runs_in_core"]
+    numbers["core_reached_by"] = list(region.core_reached_by)
+    numbers["runs_in_core"] = region.runs_in_core
     mdmm = ok & (r.method == "mdmm")
     numbers["mdmm_max_distance_to_front"] = float(np.max(rep.distance[mdmm])) if mdmm.any() else float("nan")
     numbers["mdmm_max_constraint_violation"] = (
@@ -49,6 +50,6 @@ def run(out_dir, *, quick: bool = False):
     cov = rep.method_coverage
     verdict = (f"coverage of the Fonseca-Fleming front: linear {cov.get('linear', 0):.0%}, Chebyshev "
                f"{cov.get('chebyshev', 0):.0%}, MDMM {cov.get('mdmm', 0):.0%}; the concave core is reached by "
-               f"{', '.join(region['core_reached_by']) or 'no method'}; MDMM runs lie within "
+               f"{', '.join(region.core_reached_by) or 'no method'}; MDMM runs lie within "
                f"{numbers['mdmm_max_distance_to_front']:.1e} of the front")
     return finish(NAME, TITLE, ax.figure, out_dir, numbers, verdict)

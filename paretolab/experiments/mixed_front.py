@@ -13,10 +13,11 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab import plot as P
-from paretolab.compare import compare
+from paretolab.analysis import compare
+from paretolab.basins import basin_grid
+from paretolab.batch import sweep_problem
 from paretolab.experiments._common import finish
 from paretolab.problems import get_problem
-from paretolab.sweep import sweep
 
 NAME = "mixed_front"
 TITLE = "Mixed front (DENT): a jump at alpha* and basins decided by the start"
@@ -33,20 +34,21 @@ def run(out_dir, *, quick: bool = False):
     prob = get_problem("dent")
     front = F.pareto_front(prob.true_front(201 if quick else 1001))
     (region,) = F.concave_regions(front)
-    r = sweep(prob, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25", seeds=3 if quick else 8,
-              steps=800 if quick else 2000)
+    r = sweep_problem(prob, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25", seeds=3 if quick else 8,
+                      steps=800 if quick else 2000, threads=1)
     rep = compare(r, front)
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(15.0, 8.4), layout="constrained")
     top, bottom = fig.subfigures(2, 1)
     ax_front, ax_resp = top.subplots(1, 2)
-    P.plot_front(front, r, ax=ax_front, title=f"DENT: sweep of α, coverage {rep.coverage:.0%}")
-    P.plot_alpha_response(r, front=front, ax=ax_resp, title="response to α: a step at α*")
+    P.plot_front(rep, ax=ax_front, title=f"DENT: sweep of α, coverage {rep.coverage:.0%}")
+    P.plot_alpha_response(r, critical=[x.alpha for x in rep.regions], ax=ax_resp,
+                          title="response to α: a step at α*")
     basins = {}
     for ax, k in zip(bottom.subplots(1, len(BASIN_FACTORS)), BASIN_FACTORS):
         a = k * region.alpha
-        g = P.basin_grid(prob, a, front=front, n=9 if quick else 41, steps=600 if quick else 1500)
+        g = basin_grid(prob, a, front=front, n=9 if quick else 41, steps=600 if quick else 1500, threads=1)
         P.plot_basins(g, ax=ax, pareto_set=prob.pareto_set(101), colorbar=k == BASIN_FACTORS[-1],
                       title=f"basins at α = {a:.3g} ({k:g} α*)")
         basins[f"{a:.3g}"] = g.fractions(split=_split(front, region))
@@ -58,9 +60,9 @@ def run(out_dir, *, quick: bool = False):
         "coverage": rep.coverage,
         "runs": len(r),
         "converged": int((r.converged & ~r.diverged).sum()),
-        "runs_in_concave_core": int(sum(x["runs_in_core"] for x in rep.regions)),
-        "seeds_that_jump": len({j["seed"] for j in jumps}),
-        "observed_jump_alphas": sorted({round(np.sqrt(j["alpha_low"] * j["alpha_high"]), 4) for j in jumps}),
+        "runs_in_concave_core": int(sum(x.runs_in_core for x in rep.regions)),
+        "seeds_that_jump": len({j.seed for j in jumps}),
+        "observed_jump_alphas": sorted({round(np.sqrt(j.alpha_low * j.alpha_high), 4) for j in jumps}),
         "seed_disagreements": len(rep.seed_disagreements),
         "basins": basins,
     }

@@ -13,11 +13,11 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab import plot as P
-from paretolab.compare import compare
+from paretolab.analysis import compare
+from paretolab.batch import sweep_problem
 from paretolab.experiments._common import finish
 from paretolab.problems import get_problem
 from paretolab.reference import merge_fronts, reference_front
-from paretolab.sweep import sweep
 
 NAME = "mlp"
 TITLE = "Two-task MLP: NSGA-II front versus the alpha sweep"
@@ -44,15 +44,15 @@ def run(out_dir, *, quick: bool = False):
     prob = get_problem("mlp")
     ref = reference_front(prob, pop_size=40 if quick else 100, n_gen=30 if quick else 250, seed=0,
                           progress=False)
-    r = sweep(prob, alphas="log:1e-2:1e2:5" if quick else "log:1e-2:1e2:13", seeds=2 if quick else 4,
+    r = sweep_problem(prob, threads=1, alphas="log:1e-2:1e2:5" if quick else "log:1e-2:1e2:13", seeds=2 if quick else 4,
               steps=3000 if quick else 6000)
     ok = r.converged & ~r.diverged
     finite = ~r.diverged & np.isfinite(r.objectives).all(axis=1)
-    merged = merge_fronts(ref, r.objectives[finite], r.params[finite], "alpha sweep")
+    merged = merge_fronts(ref, r.objectives[finite], r.training.params[finite], "alpha sweep")
     all_regions = F.concave_regions(merged.points, tol=REGION_TOL) if len(merged) >= 3 else []
     regions = [x for x in all_regions if x.depth >= MIN_DEPTH]
-    rep = compare(r, merged.points, tol=REGION_TOL)
-    ax = P.plot_front(merged.points, r, tol=REGION_TOL, min_depth=MIN_DEPTH, front_label="best-known front (merged)",
+    rep = compare(r, merged.points, tol=REGION_TOL, min_depth=MIN_DEPTH)
+    ax = P.plot_front(rep, front_label="best-known front (merged)",
                       title=f"two-task MLP ({prob.n_var} parameters): best-known front")
     ax.scatter(ref.points[:, 0], ref.points[:, 1], marker="+", c="0.3", s=30, zorder=3, gid="nsga2",
                label=f"NSGA-II ({ref.evaluations} evaluations)")

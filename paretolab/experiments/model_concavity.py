@@ -14,10 +14,11 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab import plot as P
-from paretolab.compare import compare
+from paretolab.analysis import compare
+from paretolab.basins import basin_grid
+from paretolab.batch import sweep_problem
 from paretolab.experiments._common import finish
 from paretolab.problems import get_problem
-from paretolab.sweep import sweep
 
 NAME = "model_concavity"
 TITLE = "Concavity made by the model: Hadamard lasso versus its ridge control"
@@ -41,8 +42,8 @@ def run(out_dir, *, quick: bool = False):
         prob = get_problem(name)
         front = F.pareto_front(prob.true_front(201 if quick else 1001))
         regions = F.concave_regions(front)
-        r = sweep(prob, alphas="log:1e-2:1:9" if quick else "log:1e-2:1:25", seeds=3 if quick else 8,
-                  steps=1000 if quick else 3000)
+        r = sweep_problem(prob, alphas="log:1e-2:1:9" if quick else "log:1e-2:1:25", seeds=3 if quick else 8,
+                          steps=1000 if quick else 3000, threads=1)
         rep = compare(r, front)
         ok = r.converged & ~r.diverged
         collapsed = ok & (r.objectives[:, 1] < COLLAPSE_L1)
@@ -55,9 +56,10 @@ def run(out_dir, *, quick: bool = False):
             lasso_alpha = 0.7 * a_star
         ax_f, ax_r, ax_b = row.subplots(1, 3)
         label = "lasso |w1|+|w2|" if name.endswith("lasso") else "ridge w1²+w2² (control)"
-        P.plot_front(front, r, ax=ax_f, title=f"{label}: coverage {rep.coverage:.0%}")
-        P.plot_alpha_response(r, front=front, ax=ax_r, title=f"{label}: response to α")
-        g = P.basin_grid(prob, lasso_alpha, front=front, n=9 if quick else 41, steps=800 if quick else 2000)
+        P.plot_front(rep, ax=ax_f, title=f"{label}: coverage {rep.coverage:.0%}")
+        P.plot_alpha_response(r, critical=[x.alpha for x in rep.regions], ax=ax_r, title=f"{label}: response to α")
+        g = basin_grid(prob, lasso_alpha, front=front, n=9 if quick else 41, steps=800 if quick else 2000,
+                       threads=1)
         P.plot_basins(g, ax=ax_b, pareto_set=prob.pareto_set(101), title=f"{label}: basins at α = {lasso_alpha:.3g}")
         collapsed_grid = g.converged & (g.objectives[..., 1] < COLLAPSE_L1)
         numbers[name] = {

@@ -15,9 +15,9 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab import plot as P
+from paretolab.batch import sweep_problem
 from paretolab.experiments._common import finish
 from paretolab.problems import get_problem
-from paretolab.sweep import sweep
 
 NAME = "three_objectives"
 TITLE = "Three objectives (DTLZ2): weighted sums reach only the corners"
@@ -45,7 +45,7 @@ def run(out_dir, *, quick: bool = False):
     front = prob.true_front(300 if quick else 1000)
     w = simplex_lattice(4 if quick else 8)
     w = w[(w > 0).all(axis=1)] if not quick else w  # interior weights: every objective counts
-    r = sweep(prob, weights=w, method=["linear", "chebyshev"], seeds=2 if quick else 3,
+    r = sweep_problem(prob, weights=w, threads=1, method=["linear", "chebyshev"], seeds=2 if quick else 3,
               steps=800 if quick else 2000)
     ok = r.converged & ~r.diverged
     supported = F.is_supported(front)

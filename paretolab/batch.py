@@ -1,0 +1,178 @@
+"""Step 3 for a built-in (or your own) :class:`~paretolab.problems.Problem`: train a whole plan
+as one batch.
+
+Every run of a plan (method x value x seed) trains at once as one ``(B, n_var)`` tensor
+(:func:`paretolab.train.train`), at most ``chunk_size`` runs per batch. A run's initial point
+is ``problem.sample(1, seed=seed)``, so its result does not depend on which other runs share
+its batch. The result is a :class:`paretolab.runs.Runs` with its :class:`~paretolab.runs.Training`
+part (parameters, gradient norms, multipliers, snapshots).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import numpy as np
+
+from paretolab.errors import ParetolabError, check_positive
+from paretolab.plan import make_plan
+from paretolab.runs import Runs, Training
+
+__all__ = ["sweep_problem"]
+
+log = logging.getLogger(__name__)
+
+
+def sweep_problem(
+    problem,
+    alphas=None,
+    *,
+    seeds=None,
+    method="linear",
+    epsilons=None,
+    weights=None,
+    steps: int = 2000,
+    lr: float = 1e-2,
+    optimizer: str = "adam",
+    gtol: float = 1e-4,
+    window: int = 100,
+    ideal=None,
+    augment: float = 0.0,
+    damping: float = 10.0,
+    constraint: str = "eq",
+    chunk_size: int = 4096,
+    snapshot_every: int | None = None,
+    threads: int | None = None,
+    dtype=None,
+    grid_seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    problem_options: dict | None = None,
+) -> Runs:
+    """Train every (method, alpha or eps, seed) of a plan on a problem and record where each
+    run lands. Also reached as ``paretolab.sweep(problem, ...)``.
+
+    Parameters
+    ----------
+    problem : str or Problem
+        A registered name (see :func:`paretolab.problems.problem_names`) or your own Problem.
+    alphas : array_like or str
+        Alpha values (``L = L0 + alpha * L1``) for ``"linear"`` and ``"chebyshev"``, or a spec
+        such as ``"log:1e-2:1e2:21"`` (see :func:`paretolab.plan.parse_alphas`).
+    seeds : int or sequence of int, optional
+        ``N`` means seeds ``0..N-1`` (default 8).
+    method : str or sequence of str
+        ``"linear"``, ``"chebyshev"`` or ``"mdmm"``; several methods are swept one after another.
+    epsilons : array_like or str
+        Constraint levels for ``"mdmm"`` (minimise L0 subject to L1 = eps, or <= eps with
+        ``constraint="le"``).
+    weights : array_like, shape (W, m)
+        For problems with ``m > 2`` objectives instead of ``alphas``: one weight vector per row.
+    steps, lr, optimizer, gtol, window, snapshot_every, threads
+        Passed to :func:`paretolab.train.train` (``threads=None`` leaves torch's setting alone).
+    ideal, augment
+        Chebyshev ideal point (default: the minimum of the problem's analytic front per
+        objective, or zeros when the front is unknown) and augmentation ``rho``.
+    damping, constraint
+        MDMM damping ``c`` and constraint kind (``"eq"`` or ``"le"``).
+    chunk_size : int
+        Runs trained together at most (memory bound).
+    dtype : torch dtype, optional
+        Default ``torch.float64``.
+    grid_seed : int
+        Seed for random alpha specs (``rand:...``).
+    progress : callable, optional
+        ``progress(done, total)`` in run-steps, for progress bars.
+    problem_options : dict, optional
+        Options for :func:`paretolab.problems.get_problem` (e.g. ``{"n_var": 2}``).
+
+    Returns
+    -------
+    Runs
+        One row per run (method-major, then value, then seed), with its ``training`` part.
+
+    Examples
+    --------
+    >>> r = sweep_problem("convex", alphas="lin:0.5:2:2", seeds=2, steps=1500)
+    >>> len(r), r.alpha.tolist(), r.seed.tolist()
+    (4, [0.5, 0.5, 2.0, 2.0], [0, 1, 0, 1])
+    >>> r.reached().round(2)  # analytic: s = (1 - a)/(1 + a), f = ((s - 1)^2, (s + 1)^2)
+    array([[0.44, 1.78],
+           [0.44, 1.78],
+           [1.78, 0.44],
+           [1.78, 0.44]])
+    """
+    import torch
+
+    from paretolab.problems import get_problem
+    from paretolab.scalarize import make_scalarizer
+    from paretolab.train import train
+
+    prob = get_problem(problem, **(problem_options or {}))
+    check_positive("steps", steps, integer=True)
+    check_positive("lr", lr)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ParetolabError(f"chunk_size: expected an integer >= 1, got {chunk_size!r}")
+    plan = make_plan(methods=method, alphas=alphas, epsilons=epsilons, weights=weights,
+                     seeds=8 if seeds is None else seeds,
+                     n_obj=prob.n_obj, grid_seed=grid_seed, problem=prob.name)
+    dtype = torch.float64 if dtype is None else dtype
+    methods = list(dict.fromkeys(plan.method.tolist()))
+    if ideal is None and "chebyshev" in methods:
+        front = prob.true_front(1001)
+        ideal = front.min(axis=0) if front is not None else np.zeros(prob.n_obj)
+    K, n, m = len(plan), prob.n_var, prob.n_obj
+    starts = {int(s): prob.sample(1, seed=int(s), dtype=dtype)[0] for s in np.unique(plan.seed)}
+    x0_all = torch.stack([starts[int(s)] for s in plan.seed]) if K else None
+
+    out = {
+        "objectives": np.full((K, m), np.nan),
+        "params": np.full((K, n), np.nan),
+        "loss": np.full(K, np.nan),
+        "grad_norm": np.full(K, np.nan),
+        "avg_grad_norm": np.full(K, np.nan),
+        "converged": np.zeros(K, dtype=bool),
+        "diverged": np.zeros(K, dtype=bool),
+        "multipliers": np.full((K, m - 1), np.nan),
+    }
+    snaps = []
+    total, done = K * steps, 0
+    log.info("sweep %s: %d runs x %d steps (%s)", prob.name, K, steps, ", ".join(methods))
+    for meth in methods:
+        idx_m = np.flatnonzero(plan.method == meth)
+        values = plan.values(meth)
+        for lo in range(0, idx_m.size, chunk_size):
+            idx = idx_m[lo : lo + chunk_size]
+            scal = make_scalarizer(meth, values[lo : lo + chunk_size], m, ideal=ideal, augment=augment,
+                                   damping=damping, constraint=constraint, dtype=dtype)
+
+            def callback(t, base=done, b=idx.size):
+                progress(base + t * b, total)
+
+            r = train(prob, x0_all[idx], scal, steps=steps, lr=lr, optimizer=optimizer, gtol=gtol, window=window,
+                      snapshot_every=snapshot_every, threads=threads,
+                      callback=callback if progress is not None else None)
+            done += idx.size * steps
+            for key in ("objectives", "params", "loss", "grad_norm", "avg_grad_norm", "converged", "diverged"):
+                out[key][idx] = getattr(r, key)
+            if r.multipliers.shape[1]:
+                out["multipliers"][idx] = r.multipliers
+            if snapshot_every is not None:
+                snaps.append((idx, r.snapshot_steps, r.snapshot_objectives))
+    snap_steps, snap_obj = np.zeros(0, dtype=int), np.zeros((0, K, m))
+    if snaps:
+        snap_steps = snaps[0][1]
+        snap_obj = np.full((snap_steps.size, K, m), np.nan)
+        for idx, _, so in snaps:
+            snap_obj[:, idx] = so
+    log.info("sweep %s: %d converged, %d diverged of %d runs", prob.name, int(out["converged"].sum()),
+             int(out["diverged"].sum()), K)
+    training = Training(params=out["params"], loss=out["loss"], grad_norm=out["grad_norm"],
+                        avg_grad_norm=out["avg_grad_norm"], multipliers=out["multipliers"], steps=int(steps),
+                        lr=float(lr), snapshot_steps=snap_steps, snapshot_objectives=snap_obj)
+    return Runs(
+        source=prob.name, names=tuple(f"L{j}" for j in range(m)), objectives=out["objectives"],
+        method=plan.method, alpha=plan.alpha, epsilon=plan.epsilon, weights=plan.weights, seed=plan.seed,
+        converged=out["converged"], diverged=out["diverged"], failed=np.zeros(K, dtype=bool),
+        error=np.full(K, "", dtype=object), elapsed=np.full(K, np.nan), training=training,
+    )
