@@ -209,10 +209,14 @@ def problem_descriptions() -> dict[str, str]:
 def get_problem(name, **options) -> Problem:
     """Build a registered problem; ``options`` go to its factory (e.g. ``n_var=10``).
 
+    The same name and options give the same :class:`Problem` object (a problem is frozen and
+    its functions are pure), so a second sweep of it reuses what was compiled for the first.
     A :class:`Problem` passed as ``name`` is returned unchanged (options not allowed).
 
     >>> get_problem("fonseca").n_var
     10
+    >>> get_problem("fonseca", n_var=3) is get_problem("fonseca", n_var=3)
+    True
     >>> get_problem("nope")
     Traceback (most recent call last):
     ...
@@ -227,10 +231,27 @@ def get_problem(name, **options) -> Problem:
             f"problem: expected one of the registered names {problem_names()} or a Problem, got {name!r}"
         )
     factory = _REGISTRY[name][0]
+    # the option's type is part of the key: n_var=3.0 must still be refused, not served n_var=3
+    key = (name, factory, tuple(sorted((k, type(v), v) for k, v in options.items())))
     try:
-        return factory(**options)
+        return _BUILT[key]
+    except TypeError:  # an unhashable option: build without memoising
+        key = None
+    except KeyError:
+        pass
+    try:
+        problem = factory(**options)
     except TypeError as exc:
         raise ParetolabError(f"options for problem {name!r}: {exc}") from None
+    if key is not None:
+        if len(_BUILT) >= 256:
+            _BUILT.clear()
+        _BUILT[key] = problem
+    return problem
+
+
+_BUILT: dict = {}
+"""Problems built by :func:`get_problem`, by (name, factory, options)."""
 
 
 def _check_int(name: str, value, low: int) -> int:

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from paretolab.optim import SGD, Adam
 from paretolab.problems import Problem, get_problem
-from paretolab.scalarize import make_scalarizer
+from paretolab.scalarize import EpsilonConstraint, WeightedSum, make_scalarizer
 from paretolab.train import _want_compile, train
 
 
@@ -258,3 +259,85 @@ def test_x0_requiring_grad_and_objectives_seeing_contiguous_rows():
         r = train(p, x0, s, steps=200, compile=False)
         assert np.isfinite(r.params).all() and x0.grad is None
     assert seen and all(seen), "eagerly, the objectives always get contiguous rows (MDMM included)"
+
+
+@COMPILE_WARNINGS
+def test_a_second_train_with_equal_settings_reuses_the_compiled_step(monkeypatch):
+    # the cache is keyed by value: get_problem returns the same problem, and a new but equal
+    # scalarisation (make_scalarizer called again) has the same class and settings
+    import paretolab.train as train_module
+    from torch._dynamo.utils import counters
+
+    monkeypatch.setattr(train_module, "_COMPILED", {})
+    compiled = []
+    real = torch.compile
+    monkeypatch.setattr(torch, "compile", lambda fn, *a, **kw: compiled.append(fn) or real(fn, *a, **kw))
+    results, frames = [], []
+    for _ in range(2):
+        p = get_problem("fonseca", n_var=3)
+        s = make_scalarizer("chebyshev", [0.1, 0.5, 2.0, 9.0], ideal=[-0.1, 0.0], augment=0.01)
+        results.append(train(p, _runs(p, range(4)), s, steps=50, compile=True))
+        frames.append(counters["frames"]["ok"])
+    assert len(compiled) == 1, "the second call compiled again"
+    assert frames[1] == frames[0], "torch.compile traced the step again"
+    assert np.array_equal(results[0].params, results[1].params)
+    # other settings, or another optimiser record, are another step (counted, not compiled)
+    monkeypatch.setattr(torch, "compile", lambda fn, *a, **kw: compiled.append(fn) or fn)
+    p, x0 = get_problem("fonseca", n_var=3), _runs(get_problem("fonseca", n_var=3), range(4))
+    train(p, x0, make_scalarizer("chebyshev", [0.1, 0.5, 2.0, 9.0], augment=0.02), steps=5, compile=True)
+    assert len(compiled) == 2
+    train(p, x0, make_scalarizer("chebyshev", [0.1, 0.5, 2.0, 9.0], augment=0.02), steps=5, compile=True,
+          optimizer=Adam(b2=0.99))
+    assert len(compiled) == 3
+    train(p, x0, make_scalarizer("chebyshev", [1.0, 1.0, 1.0, 1.0], augment=0.02), steps=5, compile=True,
+          optimizer=Adam(b2=0.99, fused=False))  # other per-run values, same step
+    assert len(compiled) == 3
+
+
+def test_get_problem_returns_the_same_problem_for_the_same_options():
+    assert get_problem("zdt1", n_var=4) is get_problem("zdt1", n_var=4)
+    assert get_problem("zdt1", n_var=4) is not get_problem("zdt1", n_var=5)
+    with pytest.raises(ValueError, match="n_var: expected an integer >= 2, got 4.0"):
+        get_problem("zdt1", n_var=4.0)  # equal to 4, but still refused
+
+
+def test_train_leaves_torch_threads_alone_by_default(monkeypatch):
+    calls = []
+    real = torch.set_num_threads
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: calls.append(n) or real(n))
+    p = get_problem("convex")
+    threads = torch.get_num_threads()
+    train(p, p.sample(2, seed=0), make_scalarizer("linear", [1.0, 1.0]), steps=10)
+    assert calls == [] and torch.get_num_threads() == threads
+    train(p, p.sample(2, seed=0), make_scalarizer("linear", [1.0, 1.0]), steps=10, threads=1)
+    assert calls == [1, threads] and torch.get_num_threads() == threads
+
+
+def test_optimizer_records_and_names():
+    p = get_problem("fonseca", n_var=3)
+    x0, s = _runs(p, range(3)), make_scalarizer("mdmm", [0.2, 0.5, 0.8])
+    by_name = train(p, x0, s, steps=200, lr=5e-2, optimizer="sgd")
+    by_record = train(p, x0, s, steps=200, lr=5e-2, optimizer=SGD(momentum=0.9))
+    assert np.array_equal(by_name.params, by_record.params)
+    slower = train(p, x0, s, steps=200, lr=5e-2, optimizer=SGD(momentum=0.5))
+    assert not np.array_equal(by_name.params, slower.params)
+    # torch's fused Adam kernel (eager default) is the same update as the hand-written one
+    fused = train(p, x0, s, steps=200, optimizer="adam")
+    plain = train(p, x0, s, steps=200, optimizer=Adam(fused=False))
+    np.testing.assert_allclose(plain.params, fused.params, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match=r"b2: expected a number in \[0, 1\), got 1.0"):
+        Adam(b2=1.0)
+    with pytest.raises(ValueError, match="scalarizer: expected a WeightedSum, Chebyshev or EpsilonConstraint"):
+        train(p, x0, lambda f: f.sum(1), steps=10)
+
+
+def test_modules_made_directly_train_like_make_scalarizer():
+    p = get_problem("fonseca", n_var=3)
+    x0 = _runs(p, range(3))
+    for module, method, kw in [(WeightedSum([0.2, 1.0, 4.0], dtype=torch.float64), "linear", {}),
+                               (EpsilonConstraint([0.2, 0.5, 0.8], constraint="le", dtype=torch.float64), "mdmm",
+                                dict(constraint="le"))]:
+        a = train(p, x0, module, steps=100)
+        b = train(p, x0, make_scalarizer(method, [0.2, 1.0, 4.0] if method == "linear" else [0.2, 0.5, 0.8], **kw),
+                  steps=100)
+        assert np.array_equal(a.params, b.params) and np.array_equal(a.multipliers, b.multipliers)
