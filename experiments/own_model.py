@@ -129,7 +129,7 @@ def write_figure(report, out_dir) -> str:
     fig, (ax0, ax1) = new_figure(2, width=5.2, height=4.2)
     plot_front(report, ax=ax0, labels=("L0 (MSE)", "L1 (mean |w|)"), title="MLP + L1 penalty: runs and their front",
                front_label="empirical front")
-    plot_alpha_response(report.runs, critical=[r.alpha for r in report.regions], ax=ax1,
+    plot_alpha_response(report, ax=ax1,
                         labels=("L0 (MSE)", "L1 (mean |w|)"), title="final losses against alpha (one marker per seed)")
     ax0.set_xscale("log")  # the fit spans three decades of MSE before it collapses to the zero function
     ax1.set_yscale("log")

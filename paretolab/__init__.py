@@ -43,7 +43,14 @@ _LAZY = {
 }
 
 
+_SUBMODULES = ("analysis", "basins", "batch", "cli", "errors", "experiments", "front", "optim", "plan", "plot",
+               "problems", "progress", "reference", "runner", "runs", "scalarize", "sources", "stationarity",
+               "store", "testing", "train", "userfn", "workers")
+
+
 def __getattr__(name):
+    if name in _SUBMODULES:  # paretolab.testing.check_problem works without importing it first
+        return import_module(f"paretolab.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'paretolab' has no attribute {name!r}")
@@ -56,20 +63,20 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-def sweep(target, /, alphas=None, **options):
+def sweep(problem, alphas=None, **options):
     """Sweep alpha (or eps) x seeds on a problem or on your own training function.
 
-    ``target`` is a problem (a registered name such as ``"fonseca"`` or a
+    ``problem`` is a problem (a registered name such as ``"fonseca"`` or a
     :class:`~paretolab.problems.Problem`): every run trains at once as one batch, see
     :func:`paretolab.batch.sweep_problem` for its options. Or it is your training function
     ``train(alpha, seed, **config)`` (or ``"package.module:function"``): it is called once per
     run, resumably with a store, see :func:`paretolab.runner.sweep_function` for its options.
-    An option of the other kind is refused, never ignored. Both return a
-    :class:`paretolab.runs.Runs`.
+    An option of the other kind is refused unless it has its default value, never ignored.
+    Both return a :class:`paretolab.runs.Runs`.
 
     Examples
     --------
-    >>> r = sweep("convex", alphas=[0.5, 2.0], seeds=2, steps=1500)
+    >>> r = sweep("convex", alphas=[0.5, 2.0], seeds=2, steps=1500, progress=False)
     >>> len(r), r.reached().round(2)[0].tolist()
     (4, [0.44, 1.78])
     >>> sweep("convex", alphas=[1.0], store="runs.sqlite")
@@ -81,21 +88,29 @@ def sweep(target, /, alphas=None, **options):
 
     from paretolab.batch import sweep_problem
     from paretolab.runner import sweep_function
+    from paretolab.userfn import function_id
 
-    is_function = callable(target) or (isinstance(target, str) and ":" in target)
+    is_function = callable(problem) or (isinstance(problem, str) and ":" in problem)
     run, other = (sweep_function, sweep_problem) if is_function else (sweep_problem, sweep_function)
     accepted = inspect.signature(run).parameters
-    for name in options:
+    theirs = inspect.signature(other).parameters
+    for name, value in list(options.items()):
         if name in accepted:
             continue
-        if name in inspect.signature(other).parameters:
-            what = (f"sweeps of a problem, not to the training function {target!r}" if is_function else
-                    f"sweeps of a training function, not to problem {getattr(target, 'name', target)!r}")
+        if name in theirs:
+            default = theirs[name].default
+            if value is default or (isinstance(value, (str, bool, int, float)) and value == default
+                                    and type(value) is type(default)):
+                del options[name]  # the other kind's default: nothing to refuse
+                continue
+            what = (f"sweeps of a problem, not to the training function "
+                    f"{problem if isinstance(problem, str) else function_id(problem)!r}" if is_function else
+                    f"sweeps of a training function, not to problem {getattr(problem, 'name', problem)!r}")
             raise ParetolabError(f"{name}: applies to {what}")
         kind = "a training function" if is_function else "a problem"
         raise ParetolabError(f"{name}: not an option of sweep(); the options for {kind} are "
                              f"{sorted(n for n in accepted if n not in ('problem', 'train_fn', 'alphas'))}")
-    return run(target, alphas, **options)
+    return run(problem, alphas, **options)
 
 
 __all__ = [

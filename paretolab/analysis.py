@@ -1,19 +1,44 @@
 """Step 6 of problem -> ... -> reference -> analysis: where training landed versus where it could
-have landed, and the verdict a practitioner can act on.
+have landed, and a verdict a practitioner can act on: is alpha tunable?
 
-:func:`compare` places every run of a :class:`paretolab.runs.Runs` on a reference front (analytic,
+:func:`compare` places the runs of a :class:`paretolab.runs.Runs` on a reference front (analytic,
 NSGA-II or any points); :func:`analyze` does the same on the runs' own empirical front. Both
-return one record, :class:`Report`: which concave regions no alpha reaches and which run
-reached their core or flanks (:class:`RegionFindings`), where a seed's solution jumps between
-neighbouring alphas (:class:`Jump`), where seeds disagree (:class:`Disagreement`), and a
-one-line verdict. :func:`weighted_sum_outcomes` is the one definition of a hit (the global
-weighted-sum optimum) versus a local minimum. Numpy only.
+give one record, :class:`Report`, whose ``to_dict()`` is the report contract (``schema``
+:data:`SCHEMA`) documented in the README ("How to read the verdict").
+
+What it finds, on the data users have:
+
+* **Gaps** (:class:`Gap`): stretches of the front between two reached points that no run
+  reached while a seed's solution jumped across them between neighbouring alphas. They are
+  found from each seed's alpha-response, whether or not a concave region is visible (a weighted
+  sum never rests inside a concave stretch, so on a user's sweep the region itself is usually
+  invisible). Each gap has the alpha of the hull edge across it (the jump of a global
+  optimiser), the bracket where the seeds actually jumped, and what is known of its inside:
+  ``"concave"`` (points behind the hull edge were seen), ``"unexplored"`` (nothing inside is
+  known; the step is a jump: the seed's neighbouring steps barely moved, or the alphas around
+  it are too close for a convex stretch to hide there) or ``"unresolved"`` (the alpha grid is
+  too coarse to tell a jump from a fast move along a convex stretch: a run at the hull edge's
+  alpha, in ``settle``, lands inside a convex gap and on an end of a concave one).
+* **Noise** (``noise_floor``): measured from repeated runs at one setting (the scatter inside
+  each cluster of outcomes, so that seeds landing on two sides of a jump do not count as
+  noise), else estimated from the roughness of the front, or taken from the reference front's
+  own roughness (an NSGA-II front has errors of about 1e-4). Regions and cores are found at a
+  tolerance above it, and a dent is claimed only when it is deeper than :data:`DENT_FACTOR`
+  noise floors (and, without repeats, spans :data:`DENT_POINTS` points); shallower ones are
+  ``uncertain_regions`` with a warning, never "no alpha reaches them".
+* **Regions and cores** (:class:`RegionFindings`): each maximal locally concave stretch is its
+  own core (a region can hold several); runs are placed on the front as a polyline (the whole
+  NSGA-II archive when there is one) and count in a core only when inside it by more than the
+  front's resolution and the noise.
+
+Every step is O(n log n) time and O(n) memory for two objectives. Numpy and scipy only.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,68 +46,157 @@ from paretolab import front as F
 from paretolab.errors import ParetolabError
 from paretolab.runs import Runs, plain
 
-NOISE_FACTOR = 6.0
-"""Concave regions of an empirical front must be this many times deeper than the seed scatter."""
-
-__all__ = ["Disagreement", "Jump", "NOISE_FACTOR", "RegionFindings", "Report", "analyze", "compare",
+__all__ = ["DENT_FACTOR", "DENT_POINTS", "GAP", "SCHEMA", "STEP_RATIO", "Cluster", "Core", "Gap", "Outcomes",
+           "RegionFindings", "Report", "Suggestion", "analyze", "compare", "estimate_roughness",
            "project_onto_front", "seed_noise", "weighted_sum_outcomes"]
+
+SCHEMA = 1
+"""Version of the report contract (``Report.to_dict()``)."""
+GAP = 0.1
+"""Smallest unreached stretch reported as a gap: its chord, in units of the front's extent."""
+STEP_RATIO = 3.0
+"""A seed's step across a gap is a jump when its neighbouring steps moved at most 1/3 as far."""
+DENT_FACTOR = 8.0
+"""A dent is claimed as a concave region only when deeper than this many noise floors."""
+DENT_POINTS = 3
+"""Without repeated runs, a dent must also span this many front points to be claimed."""
+REGION_NOISE = 3.0
+"""Regions and cores are found at a tolerance of this many noise floors (at least 1e-6)."""
 
 
 # --------------------------------------------------------------------------- records
 @dataclass(frozen=True)
-class RegionFindings(F.ConcaveRegion):
-    """A concave region of the front (:class:`paretolab.front.ConcaveRegion`) with what the runs
-    did there: the methods whose converged runs reached its locally concave core or its locally
-    convex flanks, and how many runs each."""
+class Core:
+    """One locally concave stretch of a region: ``front[start:stop]``, from ``left`` to ``right``
+    (points in the user's units); ``reached_by`` the methods with a converged run inside it."""
 
-    core_reached_by: tuple[str, ...] = ()
+    start: int
+    stop: int
+    left: tuple[float, ...]
+    right: tuple[float, ...]
+    reached_by: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"left": list(self.left), "right": list(self.right), "reached_by": list(self.reached_by),
+                "start": self.start, "stop": self.stop}
+
+
+@dataclass(frozen=True)
+class RegionFindings:
+    """A concave region of the front (see :class:`paretolab.front.ConcaveRegion`) with what the
+    runs did there: its cores and who reached them, and who rested on its locally convex
+    flanks (local minima of the weighted sum)."""
+
+    start: int
+    stop: int
+    left: tuple[float, ...]
+    right: tuple[float, ...]
+    alpha: float
+    depth: float
+    share: float
+    cores: tuple[Core, ...]
     flank_reached_by: tuple[str, ...] = ()
     runs_in_core: int = 0
     runs_on_flanks: int = 0
 
+    @property
+    def core_reached_by(self) -> tuple[str, ...]:
+        """The methods that reached any of its cores."""
+        return tuple(sorted({m for c in self.cores for m in c.reached_by}))
+
     def to_dict(self) -> dict:
-        return {**super().to_dict(), "core_reached_by": list(self.core_reached_by),
-                "flank_reached_by": list(self.flank_reached_by), "runs_in_core": self.runs_in_core,
-                "runs_on_flanks": self.runs_on_flanks}
+        return {"alpha": self.alpha, "depth": self.depth, "share": self.share, "left": list(self.left),
+                "right": list(self.right), "cores": [c.to_dict() for c in self.cores],
+                "core_reached_by": list(self.core_reached_by), "flank_reached_by": list(self.flank_reached_by),
+                "runs_in_core": self.runs_in_core, "runs_on_flanks": self.runs_on_flanks, "start": self.start,
+                "stop": self.stop}
 
 
 @dataclass(frozen=True)
-class Jump:
-    """Seed ``seed`` lands on opposite sides of a concave region's core at the neighbouring
-    alphas ``alpha_low < alpha_high`` (arc positions ``from_position`` -> ``to_position``);
-    ``predicted_alpha`` is the region's alpha*."""
+class Gap:
+    """A stretch between two reached points, ``left`` and ``right``, that no run reached while
+    ``seeds`` seeds jumped across it between neighbouring alphas.
 
-    seed: int
-    alpha_low: float
-    alpha_high: float
-    from_position: float
-    to_position: float
-    predicted_alpha: float
+    ``alpha``: the alpha of the hull edge across it (where a global optimiser jumps);
+    ``alpha_bracket``: the smallest alpha below and the largest above which the seeds jumped;
+    ``jumps``: each jumping seed's ``(seed, alpha_low, alpha_high)`` (with local minima on
+    locally convex flanks each seed jumps at its own alpha); ``kind``: ``"concave"``,
+    ``"unexplored"`` or ``"unresolved"`` (see the module notes); ``settle``: alpha and eps
+    values whose runs would settle it (``{"alphas": [...], "epsilons": [...]}``: a run at the
+    edge's alpha lands inside a convex gap; an eps-constraint run at L1 <= eps shows the
+    inside). ``positions``: arc positions (0 to 1) of its ends along the front.
+    """
 
-
-@dataclass(frozen=True)
-class Disagreement:
-    """At ``alpha``, the converged runs of ``seeds`` seeds land farther apart than the
-    threshold along the front (``positions``: their arc positions, sorted)."""
-
+    left: tuple[float, ...]
+    right: tuple[float, ...]
     alpha: float
-    positions: tuple[float, ...]
+    alpha_bracket: tuple[float, float] | None
     seeds: int
+    kind: str
+    settle: dict
+    positions: tuple[float, float]
+    jumps: tuple[tuple[int, float, float], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"left": list(self.left), "right": list(self.right), "alpha": self.alpha,
+                "alpha_bracket": None if self.alpha_bracket is None else list(self.alpha_bracket),
+                "seeds": self.seeds, "kind": self.kind, "settle": plain(self.settle),
+                "positions": list(self.positions),
+                "jumps": [{"seed": s, "alpha_low": lo, "alpha_high": hi} for s, lo, hi in self.jumps]}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Runs of one setting that landed together: their median ``point``, how many (``runs``,
+    of which ``converged``), which seeds."""
+
+    point: tuple[float, ...]
+    runs: int
+    seeds: tuple[int, ...]
+    converged: int = 0
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Where the runs of one method and setting (``alpha``, ``epsilon``, or a weight vector for
+    m > 2, named by ``label``) landed, as clusters along the front: never averaged across them."""
+
+    method: str
+    value: float
+    clusters: tuple[Cluster, ...]
+    label: str = ""
+
+    @property
+    def split(self) -> bool:
+        """Converged runs of this setting landed in more than one place (the seed decides)."""
+        return sum(c.converged > 0 for c in self.clusters) > 1
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A setting for a ``target`` of the front (``"balanced"``: equal losses in units of the
+    front's extent, at ``point``; inside a gap, on the straight line across it): the ``alpha``
+    whose runs (``seeds``) reach it, or, when no alpha does, the ``epsilon`` of an
+    eps-constraint (min L0 s.t. L1 <= eps) that would."""
+
+    target: str
+    point: tuple[float, ...]
+    alpha: float | None
+    seeds: tuple[int, ...]
+    epsilon: float | None
 
 
 @dataclass(frozen=True)
 class Report:
-    """Runs set against a front. ``str(report)`` is the summary; ``to_dict()`` / ``to_json()``.
+    """Runs set against a front, and the verdict. ``str(report)`` is the summary; ``to_dict()``
+    the contract (keys documented in the README); ``to_json()``.
 
     ``front`` is the front compared with (``empirical``: the runs' own, from :func:`analyze`),
-    ``supported`` its points a weighted sum reaches, ``regions`` its concave regions (deeper
-    than ``min_depth``; ``shallow_regions`` counts the dents left out as noise) with what the
-    runs did there, ``critical_alphas`` every alpha where the weighted-sum optimum changes and
-    ``balanced`` the front's balanced point. Per run of ``runs``: ``distance`` to the front and
-    ``position`` along it (arc fraction; both on objectives scaled to the front's extent, NaN
-    for diverged or failed runs), ``dominated`` by a front point, and for weighted-sum runs
-    ``outcome`` (:func:`weighted_sum_outcomes`). Summaries use the converged runs only;
-    ``dropped`` counts the runs left out for failing or having non-finite losses.
+    ``supported`` its points a weighted sum reaches. ``tunable`` is ``"yes"``, ``"partly"``,
+    ``"no"`` or ``"unknown"``. Per run of ``runs``: ``distance`` to the front and ``position``
+    along it (arc fraction, both on objectives scaled to the front's extent; NaN for diverged or
+    failed runs), ``dominated`` by the front, and for weighted-sum runs ``outcome``
+    (:func:`weighted_sum_outcomes`). Summaries use the converged runs only.
     """
 
     source: str
@@ -90,7 +204,17 @@ class Report:
     front: np.ndarray
     empirical: bool
     supported: np.ndarray
+    verdict: str
+    tunable: str
     regions: tuple[RegionFindings, ...]
+    uncertain_regions: tuple[F.ConcaveRegion, ...]
+    gaps: tuple[Gap, ...]
+    outcomes: tuple[Outcomes, ...]
+    noise_floor: float | None
+    noise_source: str | None
+    tolerances: dict
+    warnings: tuple[str, ...]
+    suggested: Suggestion | None
     critical_alphas: tuple[float, ...]
     balanced: tuple[float, ...]
     runs: Runs
@@ -103,21 +227,12 @@ class Report:
     gd: float
     igd: float
     hypervolume_fraction: float
-    radius: float
-    jumps: tuple[Jump, ...]
-    seed_disagreements: tuple[Disagreement, ...]
-    min_depth: float
-    shallow_regions: int
-    dropped: int
-    verdict: str
+    dropped: int = 0
+    tunable_alphas: tuple[tuple[float, float], ...] = field(default=())
 
     @property
     def methods(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.runs.method.tolist()))
-
-    @property
-    def converged(self) -> np.ndarray:
-        return self.runs.converged & ~self.diverged
 
     @property
     def diverged(self) -> np.ndarray:
@@ -125,31 +240,124 @@ class Report:
         return self.runs.diverged | self.runs.failed | ~np.isfinite(self.runs.objectives).all(axis=1)
 
     @property
+    def converged(self) -> np.ndarray:
+        """The evidence: converged runs that neither diverged nor failed."""
+        return self.runs.converged & ~self.diverged
+
+    @property
     def n_points(self) -> int:
         """Runs with finite losses."""
         return int((~self.runs.failed & np.isfinite(self.runs.objectives).all(axis=1)).sum())
 
-    def to_dict(self) -> dict:
-        """Plain-Python fields (records as dicts, NaN as None), ready for ``json.dumps``."""
-        out = {f.name: plain(getattr(self, f.name)) for f in fields(self) if f.name != "runs"}
-        out["methods"] = list(self.methods)
-        out["n_points"] = self.n_points
-        out["runs"] = {"n": len(self.runs), "converged": plain(self.converged), "diverged": plain(self.diverged)}
+    @property
+    def radius(self) -> float:
+        return float(self.tolerances["radius"])
+
+    def to_dict(self, *, runs: bool = False) -> dict:
+        """The report contract as plain Python (NaN as None), ready for ``json.dumps``. Per-run
+        arrays (``distance``, ``position``, ``dominated``, ``outcome``, ``converged``) only
+        when ``runs``."""
+        out = {
+            "schema": SCHEMA, "verdict": self.verdict, "tunable": self.tunable,
+            "regions": [r.to_dict() for r in self.regions], "gaps": [g.to_dict() for g in self.gaps],
+            "noise_floor": plain(self.noise_floor), "noise_source": self.noise_source,
+            "tolerances": plain(self.tolerances), "warnings": list(self.warnings),
+            "suggested": None if self.suggested is None else plain(self.suggested),
+            "tunable_alphas": [list(a) for a in self.tunable_alphas],
+            "uncertain_regions": [r.to_dict() for r in self.uncertain_regions],
+            "outcomes": plain(self.outcomes), "source": self.source, "names": list(self.names),
+            "empirical": self.empirical, "methods": list(self.methods), "n_runs": len(self.runs),
+            "n_points": self.n_points, "dropped": self.dropped, "front": plain(self.front),
+            "supported": plain(self.supported), "critical_alphas": list(self.critical_alphas),
+            "balanced": list(self.balanced), "coverage": self.coverage,
+            "method_coverage": plain(self.method_coverage), "gd": plain(self.gd), "igd": plain(self.igd),
+            "hypervolume_fraction": self.hypervolume_fraction,
+        }
+        if runs:
+            out["runs"] = {"distance": plain(self.distance), "position": plain(self.position),
+                           "dominated": plain(self.dominated), "outcome": plain(self.outcome),
+                           "converged": plain(self.converged), "alpha": plain(self.runs.alpha),
+                           "seed": None if self.runs.seed is None else plain(self.runs.seed),
+                           "method": plain(self.runs.method)}
         return out
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
 
     def __str__(self) -> str:
-        return _analysis_text(self) if self.empirical else _comparison_text(self)
+        return _text(self)
 
 
-# --------------------------------------------------------------------------- placing runs
+# --------------------------------------------------------------------------- geometry, O(n log n)
+@dataclass(frozen=True)
+class _Geometry:
+    """A 2-D front as a polyline in units of its extent, with arc positions and a search index."""
+
+    points: np.ndarray
+    lo: np.ndarray
+    span: np.ndarray
+    unit: np.ndarray
+    arc: np.ndarray  # (f,) fraction of the arc length, 0 to 1
+    length: float
+
+
+def _geometry(front: np.ndarray) -> _Geometry:
+    lo, span = F.extent(front)
+    unit = (front - lo) / span
+    seg = np.hypot(*np.diff(unit, axis=0).T) if len(unit) > 1 else np.zeros(0)
+    arc = np.concatenate([[0.0], np.cumsum(seg)])
+    length = float(arc[-1])
+    return _Geometry(front, lo, span, unit, arc / length if length > 0 else arc, length)
+
+
+def _project(g: _Geometry, points_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance to the polyline and arc position of its nearest point, for each point.
+
+    The polyline is sampled at most ``h`` apart into a k-d tree. The nearest segment has a
+    sample within (distance to the nearest sample + h) of the point; the segments of the 8
+    nearest samples are checked exactly, and of every sample in that reach when the 8 do not
+    cover it.
+    """
+    from scipy.spatial import cKDTree
+
+    q = points_unit
+    if len(g.unit) == 1 or g.length == 0:
+        return np.linalg.norm(q - g.unit[0], axis=1), np.zeros(len(q))
+    a, d = g.unit[:-1], np.diff(g.unit, axis=0)
+    seg = np.hypot(d[:, 0], d[:, 1])
+    h = g.length / max(4 * len(seg), 1000)
+    per = np.maximum(1, np.ceil(seg / h).astype(int))
+    which = np.repeat(np.arange(len(seg)), per)
+    t = (np.arange(per.sum()) - np.repeat(np.cumsum(per) - per, per)) / np.repeat(per, per)
+    samples = np.vstack([a[which] + t[:, None] * d[which], g.unit[-1:]])
+    which = np.append(which, len(seg) - 1)
+    tree = cKDTree(samples)
+    k = min(8, len(samples))
+    dist_k, idx_k = tree.query(q, k=k)
+    dist_k, idx_k = dist_k.reshape(len(q), k), idx_k.reshape(len(q), k)
+    rows, segs = np.repeat(np.arange(len(q)), k), which[idx_k.ravel()]
+    unsure = np.flatnonzero(dist_k[:, -1] < dist_k[:, 0] + h) if k < len(samples) else np.zeros(0, dtype=int)
+    if unsure.size:
+        reach = tree.query_ball_point(q[unsure], dist_k[unsure, 0] + h)
+        rows = np.concatenate([rows, np.repeat(unsure, [len(r) for r in reach])])
+        segs = np.concatenate([segs, which[np.concatenate([np.asarray(r, dtype=int) for r in reach])]])
+    aa, dd, ss = a[segs], d[segs], seg[segs]
+    tt = np.clip(((q[rows] - aa) * dd).sum(axis=1) / np.where(ss > 0, ss**2, 1.0), 0.0, 1.0)
+    gap = np.linalg.norm(aa + tt[:, None] * dd - q[rows], axis=1)
+    order = np.lexsort((gap, rows))  # per point, its nearest candidate first
+    first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
+    dist, pos = np.empty(len(q)), np.empty(len(q))
+    dist[rows[first]] = gap[first]
+    pos[rows[first]] = g.arc[segs[first]] + tt[first] * ss[first] / g.length
+    return dist, pos
+
+
 def project_onto_front(points, front, /) -> tuple[np.ndarray, np.ndarray]:
     """Distance of each point to a 2-D front drawn as a polyline, and its position along it.
 
     Objectives are scaled to the front's extent. The position is the arc-length fraction
     (0 = the lowest-L0 end, 1 = the lowest-L1 end) of the nearest point of the polyline.
+    O((n + f) log f) time.
 
     Examples
     --------
@@ -161,27 +369,120 @@ def project_onto_front(points, front, /) -> tuple[np.ndarray, np.ndarray]:
     p = F.as_points(points, "points")
     if p.shape[1] != 2:
         raise ParetolabError(f"points: expected 2 objectives like the front, got {p.shape[1]}")
+    g = _geometry(f)
+    return _project(g, (p - g.lo) / g.span)
+
+
+def _dominated_2d(front: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Is each point dominated by some front point (front in pareto_front order)? O(n log f)."""
+    k = np.searchsorted(front[:, 0], points[:, 0], side="right") - 1
+    ok = k >= 0
+    f = front[np.maximum(k, 0)]
+    return ok & (f[:, 1] <= points[:, 1]) & ((f[:, 0] < points[:, 0]) | (f[:, 1] < points[:, 1]))
+
+
+def _coverage(g: _Geometry, reached_unit: np.ndarray, radius: float) -> float:
+    """Share of the front's arc within ``radius`` of a reached point: exact for small inputs, to
+    within 1/20000 of the arc for large ones (a k-d tree over the reached points)."""
+    if len(reached_unit) == 0:
+        return 0.0
+    if len(g.unit) * len(reached_unit) <= 4_000_000 or len(g.unit) < 2:
+        return float(F.coverage(reached_unit, g.unit, radius))
+    from scipy.spatial import cKDTree
+
+    s = (np.arange(20_000) + 0.5) / 20_000
+    samples = np.c_[np.interp(s, g.arc, g.unit[:, 0]), np.interp(s, g.arc, g.unit[:, 1])]
+    d, _ = cKDTree(reached_unit).query(samples, distance_upper_bound=radius * (1 + 1e-12))
+    return float(np.mean(d <= radius))
+
+
+# --------------------------------------------------------------------------- noise
+def estimate_roughness(front) -> float | None:
+    """Noise floor of a sampled 2-D front from its roughness, in units of its extent.
+
+    The points are taken in ``pareto_front`` order; see :func:`_roughness`. A bend of the front
+    itself inflates the estimate a little (so it errs towards claiming fewer dents). ``None``
+    for fronts of fewer than 7 points.
+
+    >>> x = np.linspace(0, 1, 400)
+    >>> smooth = np.c_[x, (1 - x) ** 2]
+    >>> estimate_roughness(smooth) < 1e-6
+    True
+    >>> noisy = smooth + np.random.default_rng(0).normal(0, 1e-3, smooth.shape)
+    >>> 2e-4 < estimate_roughness(F.pareto_front(noisy)) < 3e-3
+    True
+    """
+    f = F.as_front2d(F.pareto_front(F.as_points(front, "front")))
     lo, span = F.extent(f)
-    fu, pu = (f - lo) / span, (p - lo) / span
-    if len(fu) == 1:
-        return np.linalg.norm(pu - fu[0], axis=1), np.zeros(len(pu))
-    a, d = fu[:-1], np.diff(fu, axis=0)
-    seg = np.linalg.norm(d, axis=1)
-    arc = np.r_[0.0, np.cumsum(seg)]
-    dist = np.empty(len(pu))
-    pos = np.empty(len(pu))
-    per_chunk = max(1, 4_000_000 // max(len(a), 1))
-    for lo_i in range(0, len(pu), per_chunk):
-        q = pu[lo_i : lo_i + per_chunk, None, :]
-        t = np.clip(((q - a) * d).sum(axis=2) / seg**2, 0.0, 1.0)
-        gap = np.linalg.norm(a + t[..., None] * d - q, axis=2)
-        k = gap.argmin(axis=1)
-        rows = np.arange(len(k))
-        dist[lo_i : lo_i + per_chunk] = gap[rows, k]
-        pos[lo_i : lo_i + per_chunk] = (arc[k] + t[rows, k] * seg[k]) / arc[-1]
-    return dist, pos
+    return _roughness((f - lo) / span)
 
 
+def _roughness(u: np.ndarray) -> float | None:
+    """Noise of points in order along a curve (units of ``u``): each interior point's signed
+    distance to the chord of its two neighbours, less the mean of its neighbours' (what a smooth
+    bend cannot explain); of their absolute values the median and the 99th percentile, each
+    scaled so that iid normal noise of standard deviation sigma per coordinate gives sigma, and
+    the larger of the two (heavy tails, as in an NSGA-II front that converged better in some
+    stretches than in others, raise it). ``None`` for fewer than 7 points."""
+    if len(u) < 7:
+        return None
+    a, b, c = u[:-2], u[1:-1], u[2:]
+    chord = c - a
+    norm = np.hypot(chord[:, 0], chord[:, 1])
+    keep = norm > 0
+    d = np.zeros(len(b))
+    d[keep] = ((b - a)[keep, 0] * chord[keep, 1] - (b - a)[keep, 1] * chord[keep, 0]) / norm[keep]
+    e = np.abs(d[1:-1] - 0.5 * (d[:-2] + d[2:])) / math.sqrt(4.375)
+    return float(max(np.median(e) / 0.6745, np.quantile(e, 0.99) / 2.5758))
+
+
+def _clusters_along(pos: np.ndarray, unit: np.ndarray, gap: float) -> list[np.ndarray]:
+    """Split rows (sorted by arc position) where neighbours are farther apart than ``gap``."""
+    order = np.argsort(pos, kind="stable")
+    if order.size == 0:
+        return []
+    step = np.linalg.norm(np.diff(unit[order], axis=0), axis=1)
+    return np.split(order, np.flatnonzero(step > gap) + 1)
+
+
+def seed_noise(points_unit, setting, position, gap: float = GAP) -> tuple[float | None, int]:
+    """Noise floor from repeated runs of one setting, in the units of ``points_unit``.
+
+    Rows with the same ``setting`` (e.g. method and alpha) are repeats. Along the front (by
+    ``position``) they split into clusters of outcomes wherever neighbours are more than
+    ``gap`` apart: seeds on two sides of a jump are two clusters, and their spread is not noise.
+    Inside each cluster of ``k >= 2`` runs, the squared distances to the cluster's mean (times
+    ``k / (k - 1)``); their median over all clusters, scaled so that iid normal noise of
+    standard deviation sigma per objective gives sigma. Returns ``(sigma, runs used)``;
+    ``(None, 0)`` without repeats.
+
+    >>> pts = np.array([[0.0, 1.0], [0.01, 1.0], [1.0, 0.0], [1.0, 0.02]])
+    >>> sigma, used = seed_noise(pts, [1, 1, 2, 2], [0.0, 0.0, 1.0, 1.0])
+    >>> round(sigma, 4), used
+    (0.0095, 4)
+    """
+    pts = np.asarray(points_unit, dtype=float)
+    setting = np.asarray(setting)
+    position = np.asarray(position, dtype=float)
+    _, group = np.unique(setting, return_inverse=True)
+    order = np.lexsort((position, group))
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    devs = []
+    for rows in np.split(order, bounds):
+        if rows.size < 2:
+            continue
+        for c in _clusters_along(position[rows], pts[rows], gap):
+            if c.size < 2:
+                continue
+            p = pts[rows[c]]
+            devs.append(((p - p.mean(axis=0)) ** 2).sum(axis=1) * c.size / (c.size - 1))
+    if not devs:
+        return None, 0
+    dev = np.concatenate(devs)
+    return float(math.sqrt(np.median(dev) / (2 * math.log(2)))), int(dev.size)
+
+
+# --------------------------------------------------------------------------- outcomes
 def weighted_sum_outcomes(runs: Runs, front, *, tol: float = 0.02) -> np.ndarray:
     """Label weighted-sum runs against the prediction of a (dense) 2-D front.
 
@@ -212,236 +513,248 @@ def weighted_sum_outcomes(runs: Runs, front, *, tol: float = 0.02) -> np.ndarray
     ok = linear & runs.converged & ~bad
     if not ok.any():
         return out.astype(str)
-    lo, span = F.extent(f)
-    fu, pts = (f - lo) / span, (objectives[ok] - lo) / span
-    d_front = project_onto_front(objectives[ok], f)[0]
+    g = _geometry(f)
+    pts = (objectives[ok] - g.lo) / g.span
+    d_front = _project(g, pts)[0]
     # weighted sums in scaled units: alpha in scaled units is alpha * span1 / span0
-    a_unit = runs.alpha[ok] * span[1] / span[0]
-    best = fu[F.weighted_sum_optimum(fu, a_unit)]
+    a_unit = runs.alpha[ok] * g.span[1] / g.span[0]
+    best = g.unit[F.weighted_sum_optimum(g.unit, a_unit)]
     gap = (pts[:, 0] + a_unit * pts[:, 1] - (best[:, 0] + a_unit * best[:, 1])) / (1 + a_unit)
     out[ok] = np.where(d_front > tol, "off-front", np.where(gap <= tol, "global", "local"))
     return out.astype(str)
 
 
-# --------------------------------------------------------------------------- compare
-def compare(runs: Runs, front, *, radius: float = 0.05, jump: float = 0.2, tol: float = F.DEFAULT_TOL,
-            min_depth: float = 0.0, outcome_tol: float = 0.02) -> Report:
-    """Compare runs with a front (analytic, NSGA-II, or any points).
+def _outcomes(runs: Runs, ok: np.ndarray, unit: np.ndarray, pos: np.ndarray, gap: float) -> tuple[Outcomes, ...]:
+    """Per method and setting (alpha, eps, or weight vector for m > 2), the clusters of all its
+    runs with finite losses along the front (``pos``), each with how many of them converged."""
+    finite = ~runs.failed & np.isfinite(runs.objectives).all(axis=1)
+    m = runs.objectives.shape[1]
+    value = np.where(runs.method == "mdmm", runs.epsilon, runs.alpha)
+    if m == 2:
+        label = np.char.add(np.where(runs.method == "mdmm", "eps=", "alpha="), np.char.mod("%.4g", value))
+    else:
+        label = np.array(["w=" + ",".join(f"{v:g}" for v in w) for w in runs.weights])
+    rows = np.flatnonzero(finite & (np.isfinite(value) | (m > 2)))
+    if rows.size == 0:
+        return ()
+    seed = runs.seed if runs.seed is not None else np.full(len(runs), -1)
+    key = np.char.add(np.char.add(runs.method[rows].astype(str), "|"), label[rows])
+    out = []
+    for k in dict.fromkeys(key.tolist()):
+        at = rows[key == k]
+        clusters = []
+        for c in _clusters_along(pos[at], unit[at], gap):
+            members = at[c]
+            good = members[ok[members]]
+            clusters.append(Cluster(tuple(float(v) for v in np.median(runs.objectives[members], axis=0)),
+                                    int(members.size), tuple(int(s) for s in sorted(seed[members]) if s >= 0),
+                                    int(good.size)))
+        out.append(Outcomes(str(runs.method[at[0]]), float(value[at[0]]), tuple(clusters), str(label[at[0]])))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- regions
+def _region_findings(found, g: _Geometry, pos, dist, ok, methods, radius, margin) -> tuple[RegionFindings, ...]:
+    near = ok & (dist <= radius)
+    out = []
+    for r in found:
+        lo_arc, hi_arc = g.arc[r.start - 1], g.arc[r.stop]
+        inside = near & (pos > lo_arc) & (pos < hi_arc)
+        in_any = np.zeros(len(pos), dtype=bool)
+        cores = []
+        for c0, c1 in r.cores:
+            a0, a1 = g.arc[max(c0 - 1, r.start - 1)], g.arc[min(c1, r.stop)]
+            span_margin = max(margin, float(np.max(np.diff(g.arc[max(c0 - 1, 0):min(c1, len(g.arc) - 1) + 1]),
+                                                   initial=0.0)))
+            within = inside & (pos > a0 + span_margin) & (pos < a1 - span_margin)
+            in_any |= within
+            cores.append(Core(int(c0), int(c1), tuple(float(v) for v in g.points[c0]),
+                              tuple(float(v) for v in g.points[c1 - 1]),
+                              tuple(sorted(set(methods[within].tolist())))))
+        out.append(RegionFindings(
+            start=r.start, stop=r.stop, left=r.left, right=r.right, alpha=r.alpha, depth=r.depth, share=r.share,
+            cores=tuple(cores), flank_reached_by=tuple(sorted(set(methods[inside & ~in_any].tolist()))),
+            runs_in_core=int(in_any.sum()), runs_on_flanks=int((inside & ~in_any).sum())))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- gaps
+def _hull_alpha(g: _Geometry, supported: np.ndarray, x0: float, x1: float) -> tuple[float, int, int]:
+    """The alpha of the hull edge of the front over ``[x0, x1]`` (L0 in units of the extent):
+    the edge between the last hull vertex at or left of ``x0`` and the first at or right of
+    ``x1``; with its two vertex indices."""
+    hull = np.flatnonzero(supported)
+    hx = g.unit[hull, 0]
+    i = hull[max(np.searchsorted(hx, x0, side="right") - 1, 0)]
+    j = hull[min(np.searchsorted(hx, x1, side="left"), len(hull) - 1)]
+    if i == j:
+        return math.nan, int(i), int(j)
+    a, b = g.points[i], g.points[j]
+    return float((a[0] - b[0]) / (b[1] - a[1])) if b[1] != a[1] else math.inf, int(i), int(j)
+
+
+def _behind(g: _Geometry, i: int, j: int, pts_unit: np.ndarray) -> np.ndarray:
+    """Distance of points above (behind) the hull edge from vertex i to vertex j (unit coords)."""
+    return _signed_to_chord(g.unit[i], g.unit[j], pts_unit)
+
+
+def _signed_to_chord(a: np.ndarray, b: np.ndarray, pts_unit: np.ndarray) -> np.ndarray:
+    """Signed distance of points from the line a -> b (a left of b): positive behind it (away
+    from the origin), negative in front of it."""
+    e = b - a
+    n = math.hypot(*e)
+    if n == 0:
+        return np.zeros(len(pts_unit))
+    v = pts_unit - a
+    return (e[0] * v[:, 1] - e[1] * v[:, 0]) / n
+
+
+def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, gap, tau) -> tuple[Gap, ...]:
+    """Stretches between consecutive points reached by weighted-sum runs (along the front) that a
+    seed jumped across; what other runs and the front show inside tells its kind."""
+    linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
+    if linear.sum() < 2:
+        return ()
+    seed = runs.seed if runs.seed is not None else _pseudo_seeds(runs.alpha, pos, linear)
+    # each seed's steps between neighbouring alphas
+    steps = []  # (seed, alpha_lo, alpha_hi, pos_lo, pos_hi, row_lo, row_hi, isolated)
+    for s in np.unique(seed[linear]):
+        rows = np.flatnonzero(linear & (seed == s))
+        rows = rows[np.lexsort((pos[rows], runs.alpha[rows]))]
+        if rows.size < 2:
+            continue
+        move = np.linalg.norm(np.diff(unit[rows], axis=0), axis=1)
+        for k in np.flatnonzero((move > gap) & (np.diff(runs.alpha[rows]) > 0)):
+            before = move[k - 1] if k > 0 else None
+            after = move[k + 1] if k + 1 < move.size else None
+            isolated = before is not None and after is not None and max(before, after) <= move[k] / STEP_RATIO
+            steps.append((int(s), float(runs.alpha[rows[k]]), float(runs.alpha[rows[k + 1]]), pos[rows[k]],
+                          pos[rows[k + 1]], rows[k], rows[k + 1], isolated))
+    if not steps:
+        return ()
+    # stretches no weighted sum reached: between consecutive weighted-sum points along the front
+    reached = np.flatnonzero(near & linear)
+    order = reached[np.argsort(pos[reached], kind="stable")]
+    chord = np.linalg.norm(np.diff(unit[order], axis=0), axis=1)
+    out = []
+    for k in np.flatnonzero(chord > gap):
+        ia, ib = order[k], order[k + 1]
+        pa, pb = pos[ia], pos[ib]
+        crossing = [st for st in steps if min(st[3], st[4]) <= pa and max(st[3], st[4]) >= pb]
+        if not crossing:
+            continue
+        a_pt, b_pt = runs.objectives[ia], runs.objectives[ib]
+        ua, ub = unit[ia], unit[ib]
+        x0, x1 = sorted((ua[0], ub[0]))
+        alpha, i, j = _hull_alpha(g, supported, x0, x1)
+        # supported front points well inside (farther than half a gap from both ends, and below the
+        # chord: a convex bulge, not a straight stretch where every point ties at one alpha):
+        # alpha reaches there and the grid only skipped it; a fast move along the front, no jump
+        far = (np.linalg.norm(g.unit - ua, axis=1) > gap / 2) & (np.linalg.norm(g.unit - ub, axis=1) > gap / 2)
+        inner = np.flatnonzero(supported & far & (g.unit[:, 0] > x0) & (g.unit[:, 0] < x1))
+        if inner.size and (-_signed_to_chord(ua, ub, g.unit[inner]) > tau).any():
+            continue
+        # what is known of the inside: points behind the hull edge across the gap
+        # front points inside, and the gap's ends themselves when on the front (flank minima)
+        ends = [u[None] for u, i in ((ua, ia), (ub, ib)) if not dominated[i]]
+        cand = np.vstack([g.unit[(g.unit[:, 0] > x0) & (g.unit[:, 0] < x1)], *ends])
+        depth_behind = float(np.max(_behind(g, i, j, cand), initial=0.0)) if i != j else 0.0
+        lo_alpha = min(st[1] for st in crossing)
+        hi_alpha = max(st[2] for st in crossing)
+        eps_inside = _epsilons(a_pt, b_pt)
+        if depth_behind > tau:
+            kind, settle = "concave", {"alphas": [], "epsilons": eps_inside}
+        elif any(st[7] for st in crossing):
+            # a jump: the seed barely moved before and after; a convex stretch the grid skipped
+            # would show as moves on both sides. The edge's alpha still tells straight from concave
+            kind, settle = "unexplored", {"alphas": [alpha], "epsilons": eps_inside}
+        else:
+            kind, settle = "unresolved", {"alphas": [alpha], "epsilons": []}
+        out.append(Gap(left=tuple(float(v) for v in (a_pt if pa <= pb else b_pt)),
+                       right=tuple(float(v) for v in (b_pt if pa <= pb else a_pt)), alpha=alpha,
+                       alpha_bracket=(lo_alpha, hi_alpha), seeds=len({st[0] for st in crossing}), kind=kind,
+                       settle=settle, positions=(float(min(pa, pb)), float(max(pa, pb))),
+                       jumps=tuple(sorted((st[0], st[1], st[2]) for st in crossing))))
+    return tuple(out)
+
+
+def _pseudo_seeds(alpha, pos, rows) -> np.ndarray:
+    """Without seed labels: the k-th run of each alpha (in order along the front) is seed k."""
+    seed = np.zeros(len(alpha), dtype=np.int64)
+    idx = np.flatnonzero(rows)
+    order = idx[np.lexsort((pos[idx], alpha[idx]))]
+    new = np.r_[True, alpha[order][1:] != alpha[order][:-1]]
+    start = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
+    seed[order] = np.arange(order.size) - start
+    return seed
+
+
+def _epsilons(a, b) -> list[float]:
+    """Three L1 levels inside a gap (eps-constraint targets: min L0 s.t. L1 <= eps)."""
+    lo, hi = sorted((float(a[1]), float(b[1])))
+    return [float(v) for v in lo + (hi - lo) * np.array([0.25, 0.5, 0.75])]
+
+
+# --------------------------------------------------------------------------- compare and analyze
+def _front_of(front) -> np.ndarray:
+    """A front's points; a ReferenceFront's whole archive when it has one."""
+    archive = getattr(front, "archive", None)
+    pts = archive if archive is not None and len(archive) > len(getattr(front, "points", ())) else front
+    return F.pareto_front(F.as_points(pts, "front"))
+
+
+def compare(runs: Runs, front, *, radius: float = 0.05, gap: float = GAP, tol: float | None = None,
+            min_depth: float | None = None, outcome_tol: float = 0.02) -> Report:
+    """Compare runs with a front (analytic, NSGA-II, or any points) and give the verdict.
 
     Parameters
     ----------
     runs : Runs
         From :func:`paretolab.sweep` or :func:`paretolab.read_runs`.
     front : array_like (n, m) or ReferenceFront
-        The reference front; dominated points are dropped.
+        The reference front; dominated points are dropped. A ReferenceFront's whole archive is
+        used. Its own error (NSGA-II's) is estimated from its roughness
+        (:func:`estimate_roughness`) and sets the tolerance of regions and cores.
     radius : float
         Distance (objectives scaled to the front's extent) within which a run counts as on the
         front and covers it.
+    gap : float
+        Smallest unreached stretch (chord, units of the extent) reported as a gap.
+    tol, min_depth : float, optional
+        Tolerance of regions and cores, and the depth a region needs to be claimed. Default:
+        from the noise floor (:data:`REGION_NOISE` and :data:`DENT_FACTOR` noise floors).
     outcome_tol : float
         Tolerance of :func:`weighted_sum_outcomes` that tells hits from local minima.
-    min_depth : float
-        Concave regions shallower than this (relative to the front's extent) are left out, e.g.
-        dents that run-to-run noise makes in an empirical front.
-    jump : float
-        Seeds disagree at an alpha when their converged runs lie farther apart than this along
-        the front (arc fraction). A jump is two neighbouring alphas of one seed whose runs lie on
-        opposite sides of a concave region; it is set against that region's critical alpha.
 
     Examples
     --------
     >>> import paretolab
-    >>> r = paretolab.sweep("fonseca", alphas=[0.3, 3.0], seeds=2, steps=1500, problem_options={"n_var": 2})
+    >>> r = paretolab.sweep("fonseca", alphas="log:0.1:10:5", seeds=2, steps=1500, problem_options={"n_var": 2})
     >>> t = np.linspace(-1, 1, 501)
     >>> report = compare(r, np.c_[1 - np.exp(-(t - 1) ** 2), 1 - np.exp(-(t + 1) ** 2)])
-    >>> [round(j.predicted_alpha, 3) for j in report.jumps]
-    [1.0, 1.0]
-    >>> str(report).splitlines()[-1].startswith("VERDICT")
-    True
+    >>> report.tunable, [round(g.alpha, 3) for g in report.gaps], [g.kind for g in report.gaps]
+    ('no', [1.0], ['concave'])
     """
     if not isinstance(runs, Runs):
         raise ParetolabError(f"runs: expected a paretolab Runs record (from paretolab.sweep or read_runs), got "
                              f"{type(runs).__name__}")
-    f = F.pareto_front(F.as_points(front, "front"))
+    f = _front_of(front)
     if len(f) == 0:
         raise ParetolabError("front: expected at least one point, got none")
-    objectives = runs.objectives
-    if objectives.shape[1] != f.shape[1]:
-        raise ParetolabError(f"front: expected {objectives.shape[1]} objectives like the runs, got {f.shape[1]}")
-    radius, jump = float(radius), float(jump)
-    if not radius > 0:
-        raise ParetolabError(f"radius: expected a number > 0, got {radius!r}")
-    n = len(runs)
-    diverged = runs.diverged | runs.failed | ~np.isfinite(objectives).all(axis=1)
-    ok = runs.converged & ~diverged
-    methods = runs.method.astype(str)
-    seed = runs.seed if runs.seed is not None else np.zeros(n, dtype=np.int64)
-    lo, span = F.extent(f)
-    fu, unit = (f - lo) / span, (objectives - lo) / span
-
-    distance = np.full(n, np.nan)
-    position = np.full(n, np.nan)
-    finite = ~diverged
-    two_d = f.shape[1] == 2
-    if finite.any():
-        if two_d:
-            distance[finite], position[finite] = project_onto_front(objectives[finite], f)
-        else:
-            distance[finite] = np.sqrt(((unit[finite][:, None] - fu[None]) ** 2).sum(axis=2)).min(axis=1)
-    dominated = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(finite):
-        dominated[i] = ((f <= objectives[i]).all(axis=1) & (f < objectives[i]).any(axis=1)).any()
-
-    reached = objectives[ok]
-    cov = F.coverage(reached, f, radius) if len(reached) else 0.0
-    method_cov = {m: (F.coverage(objectives[ok & (methods == m)], f, radius) if (ok & (methods == m)).any() else 0.0)
-                  for m in dict.fromkeys(methods.tolist())}
-    gd = float(np.nanmean(distance[ok])) if ok.any() else float("nan")
-    igd = F.igd(unit[ok], reference=fu) if len(reached) else float("nan")
-    ref_point = np.full(f.shape[1], 1.1)
-    hv_front = F.hypervolume(fu, ref=ref_point)
-    hv_fraction = F.hypervolume(unit[ok], ref=ref_point) / hv_front if len(reached) and hv_front > 0 else 0.0
-
-    outcome = weighted_sum_outcomes(runs, f, tol=outcome_tol) if two_d else np.full(n, "")
-    regions, crit, jumps, disagreements, shallow = (), (), (), (), 0
-    if two_d:
-        arc = _arc(fu)
-        found = F.concave_regions(f, tol=tol) if len(f) >= 3 else []
-        regions = _region_findings(found, arc, position, distance, ok, methods, radius, min_depth)
-        shallow = len(found) - len(regions)
-        crit = tuple(float(a) for a in F.critical_alphas(f, tol=tol))
-        jumps = _jumps(arc, runs.alpha, seed, methods, ok, position, regions)
-        disagreements = _disagreements(runs.alpha, seed, methods, ok, position, jump)
-    return Report(
-        source=runs.source, names=runs.names, front=f, empirical=False, supported=F.is_supported(f, tol=tol),
-        regions=regions, critical_alphas=crit, balanced=tuple(float(v) for v in f[F.balanced_point(f)]),
-        runs=runs, distance=distance, position=position, dominated=dominated, outcome=outcome,
-        coverage=float(cov), method_coverage={k: float(v) for k, v in method_cov.items()}, gd=gd,
-        igd=float(igd), hypervolume_fraction=float(hv_fraction), radius=radius, jumps=jumps,
-        seed_disagreements=disagreements, min_depth=float(min_depth), shallow_regions=shallow,
-        dropped=runs.dropped, verdict=_comparison_verdict(f, regions, disagreements, ok),
-    )
+    if runs.objectives.shape[1] != f.shape[1]:
+        raise ParetolabError(f"front: expected {runs.objectives.shape[1]} objectives like the runs, got {f.shape[1]}")
+    warnings = []
+    sigma, source = None, None
+    if f.shape[1] == 2:
+        sigma = estimate_roughness(f)
+        source = "reference" if sigma is not None else None
+    return _report(runs, f, empirical=False, sigma=sigma, source=source, repeats=False, radius=radius, gap=gap,
+                   tol=tol, min_depth=min_depth, outcome_tol=outcome_tol, warnings=warnings)
 
 
-def _arc(fu: np.ndarray) -> np.ndarray:
-    """Arc-length position (0 to 1) of each point of a scaled 2-D front."""
-    arc = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(fu, axis=0), axis=1))]
-    return arc / arc[-1] if arc[-1] > 0 else arc
-
-
-def _region_findings(found, arc, position, distance, ok, methods, radius, min_depth) -> tuple:
-    near = ok & (distance <= radius)
-    out = []
-    for r in found:
-        if r.depth < min_depth:
-            continue
-        inside = near & (position > arc[r.start - 1]) & (position < arc[r.stop])
-        core_lo, core_hi = _core_span(r, arc)
-        in_core = inside & (position >= core_lo) & (position <= core_hi) & (r.core_stop > r.core_start)
-        out.append(RegionFindings(
-            **{f.name: getattr(r, f.name) for f in fields(F.ConcaveRegion)},
-            core_reached_by=tuple(sorted(set(methods[in_core].tolist()))),
-            flank_reached_by=tuple(sorted(set(methods[inside & ~in_core].tolist()))),
-            runs_in_core=int(in_core.sum()), runs_on_flanks=int((inside & ~in_core).sum())))
-    return tuple(out)
-
-
-def _core_span(region: F.ConcaveRegion, arc: np.ndarray) -> tuple[float, float]:
-    """Arc positions of a region's concave core (its middle point when the core is empty)."""
-    if region.core_stop > region.core_start:
-        return arc[region.core_start], arc[region.core_stop - 1]
-    mid = (arc[region.start - 1] + arc[region.stop]) / 2
-    return mid, mid
-
-
-def _jumps(arc, alpha, seed, methods, ok, position, regions) -> tuple[Jump, ...]:
-    """Per seed of the weighted-sum runs: neighbouring alphas whose points lie on opposite sides
-    of a concave region's core (the stretch no alpha and no initialisation reaches)."""
-    if not regions:
-        return ()
-    out = []
-    for s in np.unique(seed):
-        rows = np.flatnonzero((methods == "linear") & (seed == s) & ok & np.isfinite(alpha))
-        rows = rows[np.argsort(alpha[rows], kind="stable")]
-        for i, j in zip(rows[:-1], rows[1:]):
-            low, high = sorted((position[i], position[j]))
-            crossed = [r for r in regions if low < _core_span(r, arc)[0] and high > _core_span(r, arc)[1]]
-            if alpha[i] < alpha[j] and crossed:
-                out.append(Jump(int(s), float(alpha[i]), float(alpha[j]), float(position[i]), float(position[j]),
-                                float(crossed[0].alpha)))
-    return tuple(out)
-
-
-def _disagreements(alpha, seed, methods, ok, position, threshold) -> tuple[Disagreement, ...]:
-    """Alpha values (shared by several seeds) at which converged runs land far apart."""
-    out = []
-    rows = (methods == "linear") & ok & np.isfinite(alpha)
-    for a in np.unique(alpha[rows]):
-        at = rows & (alpha == a)
-        if np.unique(seed[at]).size < 2:
-            continue
-        p = position[at]
-        if p.max() - p.min() > threshold:
-            out.append(Disagreement(float(a), tuple(sorted(float(v) for v in p)), int(at.sum())))
-    return tuple(out)
-
-
-def _comparison_verdict(f, regions, disagreements, ok) -> str:
-    if not ok.any():
-        return "no run converged: nothing to conclude; train longer or lower the learning rate"
-    if f.shape[1] != 2:
-        return "m > 2 objectives: see coverage and distance; concave regions are reported for 2 objectives"
-    if not regions:
-        return "the front is convex: alpha is tunable over the whole front"
-    unreached = sum(1 for r in regions if not r.core_reached_by)
-    share = sum(r.share for r in regions)
-    alphas = ", ".join(f"{r.alpha:.3g}" for r in regions)
-    text = (f"alpha is tunable only outside {len(regions)} concave region(s) covering {share:.0%} of the front; "
-            f"the weighted sum jumps across them at alpha* = {alphas}")
-    if unreached:
-        text += f"; {unreached} region core(s) reached by no run (use Chebyshev or an epsilon-constraint)"
-    if disagreements:
-        text += "; the seed decides the outcome at some alphas"
-    return text
-
-
-def _comparison_text(report: Report) -> str:
-    ok = report.converged
-    div = report.diverged
-    lines = [
-        f"{report.source}: {len(report.runs)} runs ({', '.join(report.methods)}): {ok.sum()} converged, "
-        f"{(~report.runs.converged & ~div).sum()} not converged, {div.sum()} diverged",
-        f"  coverage of the front within {report.radius:g}: {report.coverage:.0%}"
-        + "".join(f"; {m}: {c:.0%}" for m, c in report.method_coverage.items() if len(report.method_coverage) > 1),
-        f"  GD {report.gd:.2e}, IGD {report.igd:.2e}, hypervolume {report.hypervolume_fraction:.1%} of the front's",
-    ]
-    if (report.outcome == "local").any():
-        lines.append(f"  {(report.outcome == 'local').sum()} weighted-sum runs stopped at a local minimum (not the "
-                     "global optimum)")
-    if not report.regions:
-        lines.append("  the front has no concave region: every point is a weighted-sum optimum for some alpha")
-    for r in report.regions:
-        who = ", ".join(r.core_reached_by) or "no run"
-        lines.append(
-            f"  concave region L0 in [{r.left[0]:.4g}, {r.right[0]:.4g}] ({r.share:.0%} of the front, depth "
-            f"{r.depth:.3f}): jump at alpha* = {r.alpha:.4g}; its concave core reached by {who}"
-            + (f"; flank local minima from {', '.join(r.flank_reached_by)}" if r.flank_reached_by else ""))
-    for j in report.jumps[:5]:
-        lines.append(f"  seed {j.seed}: jumps from position {j.from_position:.2f} to {j.to_position:.2f} between "
-                     f"alpha {j.alpha_low:.4g} and {j.alpha_high:.4g} (predicted alpha* {j.predicted_alpha:.4g})")
-    if len(report.jumps) > 5:
-        lines.append(f"  ... {len(report.jumps) - 5} more jumps")
-    if report.seed_disagreements:
-        alphas = [d.alpha for d in report.seed_disagreements]
-        lines.append(f"  seeds land on different parts of the front at {len(alphas)} alpha value(s), from "
-                     f"{min(alphas):.4g} to {max(alphas):.4g}")
-    lines.append(f"VERDICT: {report.verdict}")
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- analyze
-def analyze(runs, /, *, names=None, alpha=None, seed=None, tol: float = F.DEFAULT_TOL,
-            min_depth: float | None = None) -> Report:
-    """The empirical front of a set of runs, with the regions no weighted sum reaches.
+def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05, gap: float = GAP,
+            tol: float | None = None, min_depth: float | None = None) -> Report:
+    """The empirical front of a set of runs, its gaps and regions, and the verdict.
 
     Parameters
     ----------
@@ -449,24 +762,21 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, tol: float = F.DEFAUL
         A :class:`paretolab.runs.Runs` (from :func:`paretolab.read_runs` or a sweep), or one
         row of losses per run (objectives minimised) with ``names``, ``alpha`` and ``seed``.
     alpha, seed : array_like, shape (n,), optional
-        With an array: the weighted-sum alpha and seed of each run; with them the analysis also
-        reports jumps between neighbouring alphas and alphas where seeds disagree.
-    min_depth : float, optional
-        Report only concave regions at least this deep (relative to the front's extent).
-        Default: ``NOISE_FACTOR`` (6) times :func:`seed_noise` when the runs have alphas and
-        seeds, else 0. Scatter between seeds makes dents in an empirical front; on fronts with
-        known scatter the deepest such dent was 4.2 times the scatter measure in 120 simulated
-        sweeps, so 6 keeps noise out while deeper regions stay.
+        With an array: the weighted-sum alpha and seed of each run.
+    radius, gap, tol, min_depth
+        As in :func:`compare`.
 
-    The front is made of the converged runs with finite losses; every such run, converged or
-    not, is placed on it.
+    The front is made of the converged runs with finite losses; every run with finite losses,
+    converged or not, is placed on it. The noise floor comes from repeated runs at one setting when there
+    are any (``noise_source="seeds"``), else from the front's roughness (``"estimate"``, with
+    a warning: without repeats noise cannot be told from a narrow dent).
 
     Examples
     --------
     >>> t = np.linspace(0, np.pi / 2, 50)
     >>> a = analyze(np.c_[np.sin(t), np.cos(t)], names=("loss", "penalty"))
-    >>> len(a.regions), round(a.regions[0].alpha, 6)
-    (1, 1.0)
+    >>> len(a.regions), round(a.regions[0].alpha, 6), a.tunable
+    (1, 1.0, 'no')
     """
     if isinstance(runs, Runs):
         given = [k for k, v in (("names", names), ("alpha", alpha), ("seed", seed)) if v is not None]
@@ -478,75 +788,337 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, tol: float = F.DEFAUL
     finite = runs.finite()
     evidence = finite.converged & ~finite.diverged
     front = F.pareto_front(finite.objectives[evidence])
-    two_d = finite.objectives.shape[1] == 2
-    has_alpha = bool(np.isfinite(finite.alpha).any())
-    if min_depth is None:
-        min_depth = 0.0
-        if has_alpha and finite.seed is not None and len(front):
-            min_depth = NOISE_FACTOR * seed_noise(finite.objectives[evidence], finite.alpha[evidence],
-                                                  finite.seed[evidence], front)
     if not len(front):
         raise ParetolabError(f"runs: expected at least one converged run with finite losses, got none of "
                              f"{len(runs)} ({runs.dropped} dropped)")
-    report = compare(finite if has_alpha and two_d else replace(finite, alpha=np.full(len(finite), np.nan)),
-                     front, tol=tol, min_depth=min_depth)
-    report = replace(report, runs=finite, empirical=True, dropped=runs.dropped)
-    verdict = _analysis_verdict(report)
-    return replace(report, verdict=verdict, source=runs.source)
+    warnings = []
+    sigma, source, repeats = None, None, False
+    if front.shape[1] == 2:
+        g = _geometry(front)
+        unit = (finite.objectives - g.lo) / g.span
+        pos = _project(g, unit)[1]
+        setting = np.char.add(finite.method.astype(str), np.char.mod(
+            "|%r", np.where(finite.method == "mdmm", finite.epsilon, finite.alpha)))
+        has_setting = np.isfinite(np.where(finite.method == "mdmm", finite.epsilon, finite.alpha))
+        sigma, used = seed_noise(unit[evidence & has_setting], setting[evidence & has_setting],
+                                 pos[evidence & has_setting])
+        if sigma is not None:
+            source, repeats = "seeds", True
+        else:  # the scatter of all converged runs in order along the front, a bend removed
+            sigma = _roughness(unit[evidence][np.argsort(pos[evidence], kind="stable")])
+            if sigma is not None:
+                source = "estimate"
+                warnings.append(f"no repeated runs at one setting: the noise floor ({sigma:.2g} of the front's extent) "
+                                "is estimated from the front's roughness; dents near it cannot be told from noise, and "
+                                "more seeds per alpha would settle them")
+            else:
+                warnings.append("no repeated runs and too few front points: the noise floor could not be measured")
+    return _report(runs, front, empirical=True, sigma=sigma, source=source, repeats=repeats, radius=radius,
+                   gap=gap, tol=tol, min_depth=min_depth, outcome_tol=0.02, warnings=warnings)
 
 
-def _analysis_verdict(report: Report) -> str:
-    if report.front.shape[1] != 2:
-        return "more than 2 objectives: see the supported points; regions need 2 objectives"
-    if not report.regions:
-        return "no concave region in these runs' front: every trade-off found is reachable by a weighted sum"
-    return (f"{len(report.regions)} concave region(s): no alpha reaches them; the weighted sum jumps at "
-            + ", ".join(f"{r.alpha:.4g}" for r in report.regions))
+def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, radius, gap, tol, min_depth,
+            outcome_tol, warnings) -> Report:
+    radius, gap = float(radius), float(gap)
+    if not radius > 0:
+        raise ParetolabError(f"radius: expected a number > 0, got {radius!r}")
+    if not gap > 0:
+        raise ParetolabError(f"gap: expected a number > 0, got {gap!r}")
+    n, m = len(runs), f.shape[1]
+    objectives = runs.objectives
+    bad = runs.diverged | runs.failed | ~np.isfinite(objectives).all(axis=1)
+    ok = runs.converged & ~bad
+    methods = runs.method.astype(str)
+    noise = sigma or 0.0
+    tol = max(F.DEFAULT_TOL, REGION_NOISE * noise) if tol is None else float(tol)
+    if min_depth is None:
+        min_depth = DENT_FACTOR * noise
+    tolerances = {"region": tol, "depth": float(min_depth), "gap": gap, "radius": radius, "outcome": outcome_tol,
+                  "step_ratio": STEP_RATIO}
+    if not repeats and m == 2:
+        tolerances["dent_points"] = DENT_POINTS
+    if not ok.any():
+        warnings.append("no run converged: nothing to conclude; train longer or lower the learning rate")
+    if (~runs.converged & ~bad).any():
+        warnings.append(f"{int((~runs.converged & ~bad).sum())} run(s) did not pass the stationarity test and are "
+                        "not evidence (placed, drawn hollow)")
+    if bad.any():
+        warnings.append(f"{int(bad.sum())} run(s) diverged or failed and are left out")
+    if m != 2:
+        return _report_nd(runs, f, ok, bad, methods, radius, tol, warnings, tolerances)
+
+    g = _geometry(f)
+    unit = (objectives - g.lo) / g.span
+    distance = np.full(n, np.nan)
+    position = np.full(n, np.nan)
+    if (~bad).any():
+        distance[~bad], position[~bad] = _project(g, unit[~bad])
+    dominated = np.zeros(n, dtype=bool)
+    dominated[~bad] = _dominated_2d(f, objectives[~bad])
+    supported = F.is_supported(f, tol=tol)
+    core_tol = max(tol, DENT_FACTOR * noise)
+    tolerances["core"] = core_tol
+    found = F.concave_regions(f, tol=tol, core_tol=core_tol) if len(f) >= 3 else []
+    claimed = [r for r in found if r.depth >= min_depth and (repeats or not empirical or r.stop - r.start >= DENT_POINTS)]
+    uncertain = tuple(r for r in found if r not in claimed)
+    margin = max(2 * noise, tol)
+    tolerances["core_margin"] = margin
+    regions = _region_findings(claimed, g, position, distance, ok, methods, radius, margin)
+    if uncertain:
+        warnings.append(f"{len(uncertain)} dent(s) up to depth {max(r.depth for r in uncertain):.2g} are too shallow "
+                        f"(or too narrow) to tell from noise (claimed from depth {min_depth:.2g}"
+                        + ("" if repeats else f" over {DENT_POINTS} points") + "): more seeds would settle them")
+    tau = max(tol, DENT_FACTOR * noise)
+    tolerances["behind"] = tau
+    gap = max(gap, DENT_FACTOR * noise)  # a stretch must also be wider than the noise
+    tolerances["gap"] = gap
+    gaps = _gaps(runs, ok, ok & (distance <= radius), dominated, unit, position, g, supported, gap, tau)
+    outcomes = _outcomes(runs, ok, unit, np.nan_to_num(position), gap)
+    reached = unit[ok]
+    coverage = _coverage(g, reached, radius)
+    method_cov = {mm: _coverage(g, unit[ok & (methods == mm)], radius) for mm in dict.fromkeys(methods.tolist())}
+    gd = float(np.mean(distance[ok])) if ok.any() else math.nan
+    igd = math.nan
+    if ok.any():
+        from scipy.spatial import cKDTree
+
+        igd = float(np.mean(cKDTree(reached).query(g.unit)[0]))
+    ref_point = np.full(2, 1.1)
+    hv_front = F.hypervolume(g.unit, ref=ref_point)
+    hv = F.hypervolume(reached, ref=ref_point) / hv_front if ok.any() and hv_front > 0 else 0.0
+    outcome = weighted_sum_outcomes(runs, f, tol=outcome_tol)
+    crit = tuple(float(a) for a in F.critical_alphas(f, tol=tol))
+    balanced = f[F.balanced_point(f)]
+    tunable, text, ranges = _verdict(runs, ok, unit, position, g, regions, gaps, outcomes, gap, empirical)
+    unresolved = [gg for gg in gaps if gg.kind == "unresolved"]
+    if unresolved:
+        alphas = sorted({a for gg in unresolved for a in gg.settle["alphas"]})
+        warnings.append(f"{len(unresolved)} gap(s) are unresolved: the alpha grid is too coarse to tell a jump from a "
+                        "fast move along a convex stretch; runs at alpha = " + ", ".join(f"{a:.3g}" for a in alphas)
+                        + " would settle them")
+    return Report(
+        source=runs.source, names=runs.names, front=f, empirical=empirical, supported=supported, verdict=text,
+        tunable=tunable, regions=regions, uncertain_regions=uncertain, gaps=gaps, outcomes=outcomes,
+        noise_floor=sigma, noise_source=source, tolerances=tolerances, warnings=tuple(warnings),
+        suggested=_suggest(runs, ok, unit, g, radius), critical_alphas=crit,
+        balanced=tuple(float(v) for v in balanced), runs=runs, distance=distance, position=position,
+        dominated=dominated, outcome=outcome, coverage=coverage,
+        method_coverage={k: float(v) for k, v in method_cov.items()}, gd=gd, igd=igd,
+        hypervolume_fraction=float(hv), dropped=runs.dropped, tunable_alphas=ranges,
+    )
 
 
-def _analysis_text(report: Report) -> str:
-    names = ", ".join(report.names)
-    dropped = report.dropped
-    lines = [
-        f"{report.n_points} runs ({names}), {dropped} dropped (non-finite values or failed runs); front of "
-        f"{len(report.front)} points, {int(report.supported.sum())} supported",
-        "  balanced point: " + ", ".join(f"{n}={v:.4g}" for n, v in zip(report.names, report.balanced)),
-    ]
-    for r in report.regions:
-        lines.append(f"  concave region {report.names[0]} in [{r.left[0]:.4g}, {r.right[0]:.4g}] ({r.share:.0%} of "
-                     f"the front, depth {r.depth:.3f}): a weighted sum jumps at alpha* = {r.alpha:.4g}")
-    if report.shallow_regions:
-        lines.append(f"  {report.shallow_regions} dent(s) shallower than {report.min_depth:.3g} ({NOISE_FACTOR:g}x the "
-                     "scatter between seeds at one alpha) left out: run-to-run noise, not a concave region")
-    for j in report.jumps[:5]:
-        lines.append(f"  seed {j.seed}: jumps between alpha {j.alpha_low:.4g} and {j.alpha_high:.4g}")
-    if report.seed_disagreements:
-        lines.append("  seeds disagree at alpha = " + ", ".join(f"{d.alpha:.4g}" for d in report.seed_disagreements))
-    lines.append(f"VERDICT: {report.verdict}")
+def _report_nd(runs, f, ok, bad, methods, radius, tol, warnings, tolerances) -> Report:
+    """More than two objectives: supported and unsupported runs; tunable is unknown."""
+    n = len(runs)
+    lo, span = F.extent(f)
+    unit, fu = (runs.objectives - lo) / span, (f - lo) / span
+    distance = np.full(n, np.nan)
+    dominated = np.zeros(n, dtype=bool)
+    if (~bad).any():
+        from scipy.spatial import cKDTree
+
+        distance[~bad] = cKDTree(fu).query(unit[~bad])[0]
+        for i in np.flatnonzero(~bad):
+            dominated[i] = ((f <= runs.objectives[i]).all(axis=1) & (f < runs.objectives[i]).any(axis=1)).any()
+    supported_runs = np.zeros(n, dtype=bool)
+    if ok.any():
+        pts = runs.objectives[ok]
+        together = np.vstack([f, pts])
+        supported_runs[ok] = F.is_supported(together, tol=tol)[len(f):]
+    k_sup, k_all = int(supported_runs.sum()), int(ok.sum())
+    text = (f"more than 2 objectives ({f.shape[1]}): alpha's tunability is not defined; {k_sup} of {k_all} converged "
+            "runs are supported (some weighted sum's optimum), "
+            f"{k_all - k_sup} are not; concave regions and jumps are reported for 2 objectives")
+    cov = F.coverage(unit[ok], fu, radius) if ok.any() else 0.0
+    method_cov = {mm: (F.coverage(unit[ok & (methods == mm)], fu, radius) if (ok & (methods == mm)).any() else 0.0)
+                  for mm in dict.fromkeys(methods.tolist())}
+    tolerances["supported_runs"] = k_sup
+    return Report(
+        source=runs.source, names=runs.names, front=f, empirical=False, supported=F.is_supported(f, tol=tol),
+        verdict=text, tunable="unknown", regions=(), uncertain_regions=(), gaps=(),
+        outcomes=_outcomes(runs, ok, unit, np.nan_to_num(unit[:, 0]), GAP), noise_floor=None,
+        noise_source=None, tolerances=tolerances, warnings=tuple(warnings), suggested=None, critical_alphas=(),
+        balanced=tuple(float(v) for v in f[F.balanced_point(f)]), runs=runs, distance=distance,
+        position=np.full(n, np.nan), dominated=dominated, outcome=np.full(n, ""), coverage=float(cov),
+        method_coverage={k: float(v) for k, v in method_cov.items()},
+        gd=float(np.mean(distance[ok])) if ok.any() else math.nan, igd=math.nan, hypervolume_fraction=math.nan,
+        dropped=runs.dropped)
+
+
+# --------------------------------------------------------------------------- the verdict
+def _verdict(runs, ok, unit, pos, g, regions, gaps, outcomes, gap, empirical):
+    """``(tunable, sentence, tunable alpha ranges)``."""
+    if not ok.any():
+        return "unknown", "no run converged: nothing to conclude; train longer or lower the learning rate", ()
+    linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
+    jumps = [gg for gg in gaps if gg.kind != "unresolved"]
+    blocked = [(gg.positions[0], gg.positions[1]) for gg in jumps]
+    blocked += [(float(g.arc[r.start - 1]), float(g.arc[r.stop])) for r in regions]
+    chains = _clusters_along(pos[linear], unit[linear], gap)
+    stretches = [np.linalg.norm(unit[linear][c[-1]] - unit[linear][c[0]]) for c in chains]
+    tunable_stretches = [s for s in stretches if s > gap]
+    where = _where(gaps, regions)
+    if not linear.any():
+        if not regions:
+            return "yes", ("no concave region in this front: every trade-off found is reachable by a weighted sum "
+                           "(no weighted-sum runs with an alpha to check for jumps)"), ()
+        share = sum(r.share for r in regions)
+        kind = "no" if share >= 1 - gap else "partly"
+        return kind, (f"{len(regions)} concave region(s) covering {share:.0%} of the front: no alpha reaches "
+                      f"{where}; the weighted sum jumps at alpha* = " + ", ".join(f"{r.alpha:.3g}" for r in regions)), ()
+    lo_a, hi_a = float(runs.alpha[linear].min()), float(runs.alpha[linear].max())
+    brackets = sorted(gg.alpha_bracket for gg in jumps if gg.alpha_bracket is not None)
+    ranges = _complement(brackets, lo_a, hi_a)
+    if blocked:
+        alphas = ", ".join(f"{gg.alpha:.3g}" for gg in jumps) or ", ".join(f"{r.alpha:.3g}" for r in regions)
+        seedwise = _seed_dependent(outcomes, brackets)
+        if not tunable_stretches:
+            points = len(stretches)
+            text = (f"alpha is not tunable: every converged weighted-sum run ends at one of {points} point(s) of the "
+                    f"front; the solution jumps at alpha* ~ {alphas}" + _bracket_text(jumps)
+                    + f" and no alpha reaches {where}")
+            return "no", text + _inside_text(jumps, regions), tuple(ranges)
+        text = ("alpha is partly tunable: tunable for " + _ranges_text(ranges) + "; between them the solution jumps "
+                f"(alpha* ~ {alphas}) across {where}" + ("; there the outcome depends on the seed" if seedwise else ""))
+        return "partly", text + _inside_text(jumps, regions), tuple(ranges)
+    unresolved = [gg for gg in gaps if gg.kind == "unresolved"]
+    if unresolved and len(stretches) <= 2 and not tunable_stretches:
+        return "unknown", ("cannot tell whether alpha is tunable: the converged weighted-sum runs sit at "
+                           f"{len(stretches)} point(s) and the alpha grid is too coarse to tell a jump from a fast move "
+                           "between them; run alpha = " + ", ".join(f"{a:.3g}" for gg in unresolved
+                                                                    for a in gg.settle["alphas"])), ()
+    text = ("alpha is tunable: the converged runs move along the front as alpha changes, with no jump and no concave "
+            "region" + (" in this front" if empirical else ""))
+    if unresolved:
+        text += ("; the grid is coarse between alpha " + ", ".join(
+            f"{gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g}" for gg in unresolved) + " (see warnings)")
+    return "yes", text, ((lo_a, hi_a),)
+
+
+def _where(gaps, regions) -> str:
+    """The stretches no alpha reaches (jump gaps and regions, overlapping ones merged)."""
+    spans = sorted([(gg.left[0], gg.right[0]) for gg in gaps if gg.kind != "unresolved"]
+                   + [(r.left[0], r.right[0]) for r in regions])
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    if not merged:
+        return "no stretch"
+    return " and ".join(f"the stretch L0 in ({a:.4g}, {b:.4g})" for a, b in merged)
+
+
+def _bracket_text(jumps) -> str:
+    parts = [f"between alpha {gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g} ({gg.seeds} seed(s))"
+             for gg in jumps if gg.alpha_bracket is not None]
+    return (" (the seeds jump " + "; ".join(parts) + ")") if parts else ""
+
+
+def _inside_text(jumps, regions) -> str:
+    kinds = {gg.kind for gg in jumps}
+    if "unexplored" in kinds:
+        eps = sorted({e for gg in jumps if gg.kind == "unexplored" for e in gg.settle["epsilons"]})
+        return ("; what lies inside is unknown: an epsilon-constraint run (min L0 s.t. L1 <= eps, eps = "
+                + ", ".join(f"{e:.3g}" for e in eps) + ") or Chebyshev would tell concave from disconnected")
+    if "concave" in kinds or regions:
+        return "; it is concave: an epsilon-constraint or Chebyshev reaches it"
+    return ""
+
+
+def _complement(brackets, lo: float, hi: float) -> list[tuple[float, float]]:
+    """The alpha ranges in [lo, hi] outside every bracket."""
+    out, start = [], lo
+    for a, b in brackets:
+        if a > start:
+            out.append((start, a))
+        start = max(start, b)
+    if start < hi:
+        out.append((start, hi))
+    return out
+
+
+def _ranges_text(ranges) -> str:
+    if not ranges:
+        return "no alpha tried"
+    parts = []
+    for a, b in ranges:
+        parts.append(f"alpha in [{a:.3g}, {b:.3g}]")
+    return " and ".join(parts)
+
+
+def _seed_dependent(outcomes, brackets) -> bool:
+    return any(o.split and any(a <= o.value <= b for a, b in brackets)
+               for o in outcomes if o.method == "linear")
+
+
+def _suggest(runs, ok, unit, g: _Geometry, radius) -> Suggestion:
+    """The balanced trade-off: where the front (as a polyline, so across a gap on the straight
+    line between its ends) has equal losses in units of its extent. The alpha whose weighted-sum
+    runs reach it (most seeds), with those seeds; else the eps of an eps-constraint (min L0
+    s.t. L1 <= eps) that would."""
+    u = g.unit
+    diff = u[:, 0] - u[:, 1]  # increases along the front
+    k = int(np.clip(np.searchsorted(diff, 0.0), 1, len(u) - 1)) if len(u) > 1 else 0
+    if len(u) > 1 and diff[k - 1] != diff[k]:
+        t = float(np.clip(-diff[k - 1] / (diff[k] - diff[k - 1]), 0.0, 1.0))
+        target = u[k - 1] + t * (u[k] - u[k - 1])
+    else:
+        target = u[k]
+    point = tuple(float(v) for v in target * g.span + g.lo)
+    linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
+    near = linear & (np.linalg.norm(unit - target, axis=1) <= radius)
+    if near.any():
+        alphas, counts = np.unique(runs.alpha[near], return_counts=True)
+        best = float(alphas[np.argmax(counts)])
+        rows = near & (runs.alpha == best)
+        seeds = () if runs.seed is None else tuple(int(s) for s in sorted(runs.seed[rows]))
+        return Suggestion("balanced", point, best, seeds, None)
+    return Suggestion("balanced", point, None, (), point[1])
+
+
+def _text(r: Report) -> str:
+    ok = r.converged
+    whose = "the runs' own" if r.empirical else "reference"
+    lines = [f"{r.source}: {len(r.runs)} runs ({', '.join(r.methods)}), {int(ok.sum())} converged, "
+             f"{r.dropped} dropped (failed or non-finite); front of {len(r.front)} points ({whose}), "
+             f"{int(r.supported.sum())} supported"]
+    if r.front.shape[1] == 2:
+        lines.append(f"  coverage of the front within {r.radius:g}: {r.coverage:.0%}"
+                     + "".join(f"; {m}: {c:.0%}" for m, c in r.method_coverage.items()
+                               if len(r.method_coverage) > 1))
+        if r.noise_floor is not None:
+            lines.append(f"  noise floor {r.noise_floor:.2g} of the front's extent (from {r.noise_source}); regions "
+                         f"claimed from depth {r.tolerances['depth']:.2g}")
+    for reg in r.regions:
+        cores = "; ".join(f"core L0 in [{c.left[0]:.4g}, {c.right[0]:.4g}] reached by "
+                          f"{', '.join(c.reached_by) or 'no run'}" for c in reg.cores) or "no locally concave core"
+        lines.append(f"  concave region {r.names[0]} in [{reg.left[0]:.4g}, {reg.right[0]:.4g}] ({reg.share:.0%} of "
+                     f"the front, depth {reg.depth:.3f}, alpha* = {reg.alpha:.4g}): {cores}"
+                     + (f"; flank local minima from {', '.join(reg.flank_reached_by)}" if reg.flank_reached_by else ""))
+    for gg in r.gaps:
+        br = "" if gg.alpha_bracket is None else \
+            f", seeds jump between alpha {gg.alpha_bracket[0]:.4g} and {gg.alpha_bracket[1]:.4g} ({gg.seeds} seed(s))"
+        lines.append(f"  gap {r.names[0]} in ({gg.left[0]:.4g}, {gg.right[0]:.4g}): {gg.kind}; hull alpha* = "
+                     f"{gg.alpha:.4g}{br}")
+    split = [o for o in r.outcomes if o.split and o.method == "linear"]
+    for o in split[:5]:
+        lines.append(f"  alpha = {o.value:.4g}: " + ", ".join(
+            f"{c.runs} run(s) at ({', '.join(f'{v:.3g}' for v in c.point)})" for c in o.clusters))
+    if len(split) > 5:
+        lines.append(f"  ... {len(split) - 5} more alpha values where runs land in several places")
+    if r.suggested is not None:
+        s = r.suggested
+        at = f"({', '.join(f'{v:.4g}' for v in s.point)})"
+        if s.alpha is not None:
+            lines.append(f"  balanced point {at}: alpha = {s.alpha:.4g}"
+                         + (f" (seeds {', '.join(map(str, s.seeds))})" if s.seeds else ""))
+        else:
+            lines.append(f"  balanced point {at}: no alpha reaches it; an epsilon-constraint with L1 <= {s.epsilon:.4g} "
+                         "would")
+    for w in r.warnings:
+        lines.append(f"  warning: {w}")
+    lines.append(f"VERDICT ({r.tunable}): {r.verdict}")
     return "\n".join(lines)
-
-
-def seed_noise(points, alpha, seed, front) -> float:
-    """Typical distance between the runs of different seeds at one alpha (scaled to the front).
-
-    For each alpha run with several seeds, each run's distance to its nearest other-seed run;
-    the median over all such runs. Seeds that land on different branches do not inflate it
-    (their runs have near neighbours on their own branch as soon as two seeds share one).
-
-    >>> pts = np.array([[0.0, 1.0], [0.01, 1.0], [1.0, 0.0], [1.0, 0.02]])
-    >>> round(seed_noise(pts, [1, 1, 2, 2], [0, 1, 0, 1], pts), 3)
-    0.015
-    """
-    pts = np.asarray(points, dtype=float)
-    alpha, seed = np.asarray(alpha, dtype=float), np.asarray(seed)
-    lo, span = F.extent(F.as_points(front, "front"))
-    unit = (pts - lo) / span
-    nearest = []
-    for a in np.unique(alpha[np.isfinite(alpha)]):
-        rows = np.flatnonzero(alpha == a)
-        if np.unique(seed[rows]).size < 2:
-            continue
-        d = np.linalg.norm(unit[rows, None] - unit[None, rows], axis=2)
-        d[seed[rows][:, None] == seed[rows][None, :]] = np.inf
-        nearest.extend(d.min(axis=1).tolist())
-    return float(np.median(nearest)) if nearest else 0.0

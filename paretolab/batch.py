@@ -11,12 +11,12 @@ part (parameters, gradient norms, multipliers, snapshots).
 from __future__ import annotations
 
 import logging
-from typing import Callable
 
 import numpy as np
 
 from paretolab.errors import ParetolabError, check_positive
 from paretolab.plan import make_plan
+from paretolab.progress import progress_bar
 from paretolab.runs import Runs, Training
 
 __all__ = ["sweep_problem"]
@@ -46,7 +46,7 @@ def sweep_problem(
     threads: int | None = None,
     dtype=None,
     grid_seed: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress=None,
     problem_options: dict | None = None,
 ) -> Runs:
     """Train every (method, alpha or eps, seed) of a plan on a problem and record where each
@@ -81,8 +81,9 @@ def sweep_problem(
         Default ``torch.float64``.
     grid_seed : int
         Seed for random alpha specs (``rand:...``).
-    progress : callable, optional
-        ``progress(done, total)`` in run-steps, for progress bars.
+    progress : None, bool or callable
+        None or True: a tqdm bar on stderr, in run-steps; False: none; a callable
+        ``progress(done, total)`` in run-steps.
     problem_options : dict, optional
         Options for :func:`paretolab.problems.get_problem` (e.g. ``{"n_var": 2}``).
 
@@ -137,6 +138,7 @@ def sweep_problem(
     }
     snaps = []
     total, done = K * steps, 0
+    update, close_bar = progress_bar(progress, total, desc=prob.name, unit="run-step")
     log.info("sweep %s: %d runs x %d steps (%s)", prob.name, K, steps, ", ".join(methods))
     for meth in methods:
         idx_m = np.flatnonzero(plan.method == meth)
@@ -147,11 +149,10 @@ def sweep_problem(
                                    damping=damping, constraint=constraint, dtype=dtype)
 
             def callback(t, base=done, b=idx.size):
-                progress(base + t * b, total)
+                update(base + t * b)
 
             r = train(prob, x0_all[idx], scal, steps=steps, lr=lr, optimizer=optimizer, gtol=gtol, window=window,
-                      snapshot_every=snapshot_every, threads=threads,
-                      callback=callback if progress is not None else None)
+                      snapshot_every=snapshot_every, threads=threads, callback=None if progress is False else callback)
             done += idx.size * steps
             for key in ("objectives", "params", "loss", "grad_norm", "avg_grad_norm", "converged", "diverged"):
                 out[key][idx] = getattr(r, key)
@@ -159,6 +160,7 @@ def sweep_problem(
                 out["multipliers"][idx] = r.multipliers
             if snapshot_every is not None:
                 snaps.append((idx, r.snapshot_steps, r.snapshot_objectives))
+    close_bar()
     snap_steps, snap_obj = np.zeros(0, dtype=int), np.zeros((0, K, m))
     if snaps:
         snap_steps = snaps[0][1]

@@ -10,6 +10,7 @@ import numpy as np
 
 import paretolab
 from paretolab import front as F
+from paretolab.errors import OutputExists, ParetolabError
 
 
 def _demo_fronts() -> dict[str, tuple[str, np.ndarray]]:
@@ -43,17 +44,16 @@ def demo(out=None) -> int:
         if not regions:
             print("  no concave region: every trade-off is reachable by tuning alpha", file=out)
         for r in regions:
-            core = front[r.core]
             print(
                 f"  concave region: points {r.start}..{r.stop - 1}, {r.share:.0%} of the front, "
                 f"depth {r.depth:.3f}; a weighted sum jumps from ({r.left[0]:.3f}, {r.left[1]:.3f}) "
                 f"to ({r.right[0]:.3f}, {r.right[1]:.3f}) at alpha* = {r.alpha:.4g}",
                 file=out,
             )
-            if len(core):
+            for a, b in r.cores:
                 print(
                     f"    locally concave core (no alpha, no initialisation reaches it): "
-                    f"L0 from {core[0, 0]:.3f} to {core[-1, 0]:.3f}",
+                    f"L0 from {front[a, 0]:.3f} to {front[b - 1, 0]:.3f}",
                     file=out,
                 )
         print(file=out)
@@ -70,7 +70,7 @@ def _output_options(parser: argparse.ArgumentParser, rows: str, what: str) -> No
 
 def _refuse_existing_out(args) -> None:
     if args.out and os.path.exists(args.out) and not args.force:
-        raise FileExistsError(f"--out: {args.out!r} exists; pass --force to overwrite it")
+        raise OutputExists(f"--out: {args.out!r} exists; pass --force to overwrite it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -309,7 +309,7 @@ def _plot_analysis(report, path: str) -> None:
     plot_front(report, ax=axes[0], labels=report.names[:2], title="your runs and their front",
                front_label="empirical front", runs=with_alpha)
     if with_alpha:
-        plot_alpha_response(report.runs, critical=[r.alpha for r in report.regions], ax=axes[1],
+        plot_alpha_response(report, ax=axes[1],
                             labels=report.names[:2], title="final losses against alpha (one marker per seed)")
     save(fig, path)
 
@@ -334,10 +334,10 @@ def sweep_fn_command(args, out, err) -> int:
                     if getattr(args, k) is not None]
     try:
         if problem_only:
-            raise ValueError(f"{', '.join(problem_only)}: options of --problem sweeps; with --fn use "
+            raise ParetolabError(f"{', '.join(problem_only)}: options of --problem sweeps; with --fn use "
                              "--store (and `paretolab analyze STORE` or Store.to_csv for a CSV)")
         if not args.store:
-            raise ValueError("--store: expected a file for the results of --fn runs (e.g. runs.sqlite), got none")
+            raise ParetolabError("--store: expected a file for the results of --fn runs (e.g. runs.sqlite), got none")
         with make_executor(jobs=args.jobs, scheduler=args.scheduler) as executor:
             result = sweep_function(args.fn, alphas=args.alphas, seeds=args.seeds, store=args.store,
                                     executor=executor, retry_failed=args.retry_failed,
@@ -379,16 +379,6 @@ def sweep_command(args, out=None, err=None) -> int:
 
     from paretolab.batch import sweep_problem
 
-    bar = None
-
-    def progress(done, total):
-        nonlocal bar
-        if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="run-step", unit_scale=True, file=err, leave=False)
-        bar.update(done - bar.n)
-
     options = {"n_var": args.n_var} if args.n_var is not None else None
     try:
         _refuse_existing_out(args)
@@ -397,7 +387,7 @@ def sweep_command(args, out=None, err=None) -> int:
             try:
                 weights = [[float(v) for v in row.split(",")] for row in args.weights.split(";") if row.strip()]
             except ValueError:
-                raise ValueError(f"--weights: expected rows of numbers like '1,0,0;0,1,0', got {args.weights!r}") from None
+                raise ParetolabError(f"--weights: expected rows of numbers like '1,0,0;0,1,0', got {args.weights!r}") from None
         result = sweep_problem(
             args.problem,
             alphas=args.alphas,
@@ -410,14 +400,11 @@ def sweep_command(args, out=None, err=None) -> int:
             optimizer=args.optimizer,
             grid_seed=args.grid_seed,
             problem_options=options,
-            progress=None if args.no_progress else progress,
+            progress=False if args.no_progress else None,
         )
     except (ValueError, FileExistsError) as exc:
         print(f"paretolab sweep: error: {exc}", file=err)
         return 2
-    finally:
-        if bar is not None:
-            bar.close()
     if args.out:
         result.to_csv(args.out, overwrite=args.force)
     if args.json:
@@ -430,40 +417,52 @@ def sweep_command(args, out=None, err=None) -> int:
         f"{int(result.diverged.sum())} diverged",
         file=out,
     )
-    values = np.where(np.isnan(result.alpha), result.epsilon, result.alpha)
-    label = "eps" if args.method == "mdmm" else "alpha"
-    names = None
-    if result.objectives.shape[1] > 2:  # one row per weight vector, in input order
-        rows_w = [",".join(f"{w:g}" for w in row) for row in result.weights]
-        names = list(dict.fromkeys(rows_w))
-        values = np.array([names.index(r) for r in rows_w], dtype=float)
-        label = "weights"
-    m = result.objectives.shape[1]
-    outcome = None
-    if args.method == "linear" and m == 2:
-        from paretolab.analysis import weighted_sum_outcomes
-        from paretolab.problems import get_problem
+    from paretolab.analysis import analyze, compare
+    from paretolab.problems import get_problem
 
-        front = get_problem(args.problem, **(options or {})).true_front(2001)
-        if front is not None:
-            outcome = weighted_sum_outcomes(result, front)
-            print("global = converged at the weighted-sum optimum of the analytic front; "
-                  "local = converged elsewhere on the front (a local minimum)", file=out)
-    head = f"{label:>10s}  conv/runs  " + ("global  local  " if outcome is not None else "")
-    print(head + "  ".join(f"{'mean L' + str(j):>9s}" for j in range(m)), file=out)
-    for v in np.unique(values):
-        rows = values == v
-        good = rows & ok
-        means = result.objectives[good].mean(axis=0) if good.any() else np.full(m, np.nan)
-        counts = ""
-        if outcome is not None:
-            counts = f"{int((rows & (outcome == 'global')).sum()):6d}  {int((rows & (outcome == 'local')).sum()):5d}  "
-        shown = f"{names[int(v)]:>10s}" if names is not None else f"{v:10.4g}"
-        print(f"{shown}  {int(good.sum()):4d}/{int(rows.sum()):<4d}  " + counts
-              + "  ".join(f"{x:9.4f}" for x in means), file=out)
+    front = get_problem(args.problem, **(options or {})).true_front(2001)
+    try:
+        report = compare(result, front) if front is not None else analyze(result)
+    except ValueError as exc:  # no converged run: nothing to place
+        print(f"  no report: {exc}", file=out)
+        report = None
+    if report is not None:
+        _print_outcomes(report, args.method, out)
     if args.out:
         print(f"wrote {len(result)} rows to {args.out}", file=out)
     return 0
+
+
+def _print_outcomes(report, method: str, out) -> None:
+    """Per setting: converged/runs, hits and local minima against the analytic front when known,
+    and where the runs landed: clusters along the front, never their mean."""
+    m = report.front.shape[1]
+    outcome = report.outcome
+    known = method == "linear" and m == 2 and not report.empirical
+    if known:
+        print("global = converged at the weighted-sum optimum of the analytic front; "
+              "local = converged elsewhere on the front (a local minimum)", file=out)
+    name = "weights" if m > 2 else ("eps" if method == "mdmm" else "alpha")
+    print(f"{name:>10s}  conv/runs  " + ("global  local  " if known else "")
+          + "where the runs landed: runs (converged) at the median (" + ", ".join(report.names) + ")", file=out)
+    runs = report.runs
+    for o in report.outcomes:
+        rows = np.asarray([lab == o.label for lab in _labels(runs)]) & (runs.method == o.method)
+        conv = int((rows & report.converged).sum())
+        counts = ""
+        if known:
+            counts = f"{int((rows & (outcome == 'global')).sum()):6d}  {int((rows & (outcome == 'local')).sum()):5d}  "
+        shown = o.label.split("=", 1)[1]
+        where = "; ".join(f"{c.runs} ({c.converged}) at ({', '.join(f'{v:.4g}' for v in c.point)})" for c in o.clusters)
+        print(f"{shown:>10s}  {conv:4d}/{int(rows.sum()):<4d}  " + counts + where, file=out)
+    print(f"VERDICT ({report.tunable}): {report.verdict}", file=out)
+
+
+def _labels(runs) -> list[str]:
+    """The setting label of each run, as the report's outcomes name it."""
+    if runs.objectives.shape[1] > 2:
+        return ["w=" + ",".join(f"{v:g}" for v in w) for w in runs.weights]
+    return [f"eps={e:.4g}" if m == "mdmm" else f"alpha={a:.4g}" for m, a, e in zip(runs.method, runs.alpha, runs.epsilon)]
 
 
 def main(argv: list[str] | None = None) -> int:

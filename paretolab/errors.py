@@ -14,8 +14,8 @@ ParetolabError True
 
 from __future__ import annotations
 
-__all__ = ["ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError", "StoreMismatch",
-           "WorkerPoolError", "check_positive"]
+__all__ = ["ExecutorError", "OutputExists", "ParetolabError", "ProblemCheckError", "ReturnValueError", "StoreError",
+           "StoreMismatch", "WorkerPoolError", "check_positive"]
 
 
 class ParetolabError(ValueError):
@@ -36,9 +36,17 @@ class ReturnValueError(ParetolabError, TypeError):
     changed between runs)."""
 
 
+class ExecutorError(ParetolabError, RuntimeError):
+    """An executor (Dask, a process pool) lost a run; the finished runs are stored."""
+
+
 class WorkerPoolError(ParetolabError, RuntimeError):
     """A worker process could not start (its initializer raised, or the main script cannot be
     imported by a new process), or a pool was used after it was closed."""
+
+
+class OutputExists(ParetolabError, FileExistsError):
+    """An output file exists; paretolab never overwrites what a user has unless told to."""
 
 
 class ProblemCheckError(ParetolabError):

@@ -527,11 +527,14 @@ class ConcaveRegion:
     jumps from ``left`` to ``right`` at ``alpha``. ``depth`` is the largest distance from the
     region to the bridging edge and ``share`` the region's fraction of the front's arc length
     (from ``left`` to ``right``), both with objectives scaled to the front's extent.
-    ``front[core_start:core_stop]`` is the locally concave core: there the weighted sum has a
-    saddle along the front for every alpha, so no initialisation converges to it. The flanks
-    (the rest of the region) are locally convex: local minima for some alpha, reached from some
-    initialisations only. An empty core (``core_start == core_stop``) means the region is
-    unsupported but locally convex throughout.
+
+    ``cores`` are the locally concave stretches, each ``(core_start, core_stop)`` so that
+    ``front[core_start:core_stop]`` are its points: there the weighted sum has a saddle along
+    the front for every alpha, so no initialisation converges to it. A region may hold several
+    cores with locally convex stretches between them; the rest of the region (its flanks and
+    those stretches) is locally convex: local minima for some alpha, reached from some
+    initialisations only. No core means the region is unsupported but locally convex
+    throughout.
     """
 
     start: int
@@ -541,13 +544,7 @@ class ConcaveRegion:
     alpha: float
     depth: float
     share: float
-    core_start: int
-    core_stop: int
-
-    @property
-    def core(self) -> slice:
-        """``slice(core_start, core_stop)``: index the front with it."""
-        return slice(self.core_start, self.core_stop)
+    cores: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict:
         """Plain-Python fields, ready for JSON."""
@@ -559,12 +556,11 @@ class ConcaveRegion:
             "alpha": self.alpha,
             "depth": self.depth,
             "share": self.share,
-            "core_start": self.core_start,
-            "core_stop": self.core_stop,
+            "cores": [list(c) for c in self.cores],
         }
 
 
-def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion]:
+def concave_regions(front, /, *, tol: float = DEFAULT_TOL, core_tol: float | None = None) -> list[ConcaveRegion]:
     """The regions of a 2-D front that no weighted sum ``L0 + alpha * L1`` reaches.
 
     Parameters
@@ -573,8 +569,10 @@ def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion
         A front in ``pareto_front`` order (first objective strictly increasing, second strictly
         decreasing); pass ``pareto_front(points)`` for raw points.
     tol : float
-        Tolerance relative to the front's extent, as in :func:`is_supported`. It also smooths
-        the curvature used for the core: wiggles smaller than ``tol`` are ignored.
+        Tolerance relative to the front's extent, as in :func:`is_supported`.
+    core_tol : float, optional
+        Wiggles smaller than this (default ``tol``) are ignored when the curvature is read for
+        the cores, so that noise on a sampled front does not split a core into many.
 
     Returns
     -------
@@ -589,6 +587,7 @@ def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion
     """
     pts = as_front2d(front)
     tol = _check_tol(tol)
+    core_tol = tol if core_tol is None else max(tol, _check_tol(core_tol))
     n = pts.shape[0]
     if n < 3:
         return []
@@ -606,7 +605,6 @@ def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion
         left, right = start - 1, stop
         a, c = (x[left], y[left]), (x[right], y[right])
         depth = float(np.max(_distance_to_line(x[start:stop], y[start:stop], a, c)))
-        core_start, core_stop = _concave_core(x, y, left, right, tol)
         regions.append(
             ConcaveRegion(
                 start=start,
@@ -616,33 +614,34 @@ def concave_regions(front, /, *, tol: float = DEFAULT_TOL) -> list[ConcaveRegion
                 alpha=float((pts[left, 0] - pts[right, 0]) / (pts[right, 1] - pts[left, 1])),
                 depth=depth,
                 share=float((arc[right] - arc[left]) / arc[-1]),
-                core_start=core_start,
-                core_stop=core_stop,
+                cores=_concave_cores(x, y, left, right, core_tol),
             )
         )
     return regions
 
 
-def _concave_core(x: np.ndarray, y: np.ndarray, left: int, right: int, tol: float) -> tuple[int, int]:
-    """Index range of the locally concave part of the front between two bridging points.
+def _concave_cores(x: np.ndarray, y: np.ndarray, left: int, right: int, tol: float) -> tuple:
+    """Index ranges of the locally concave stretches of the front between two bridging points.
 
     The stretch ``left..right`` is simplified (Douglas-Peucker at ``tol``) so that wiggles
-    below the tolerance cannot flip the sign of the curvature; the core runs from the first to
-    the last simplified vertex where the front turns concave (a clockwise turn while L0
-    increases). It reaches back to the region's edge when the vertex before it is the bridge.
+    below the tolerance cannot flip the sign of the curvature. Each maximal run of simplified
+    vertices where the front turns concave (a clockwise turn while L0 increases) is one core,
+    from its first to its last such vertex; a core reaches back to the region's edge when the
+    vertex before it is the bridge.
     """
     keep = _simplify(x[left : right + 1], y[left : right + 1], tol) + left
     if keep.size < 3:
-        return left + 1, left + 1
+        return ()
     kx, ky = x[keep], y[keep]
     turn = (kx[1:-1] - kx[:-2]) * (ky[2:] - ky[1:-1]) - (ky[1:-1] - ky[:-2]) * (kx[2:] - kx[1:-1])
-    concave = np.flatnonzero(turn < 0) + 1
-    if concave.size == 0:
-        return left + 1, left + 1
-    first, last = concave[0], concave[-1]
-    start = left + 1 if first == 1 else int(keep[first])
-    stop = right if last == keep.size - 2 else int(keep[last]) + 1
-    return start, stop
+    concave = np.concatenate([[False], turn < 0, [False]])
+    edges = np.diff(concave.astype(np.int8))
+    cores = []
+    for first, last in zip(np.flatnonzero(edges == 1) + 1, np.flatnonzero(edges == -1)):
+        start = left + 1 if first == 1 else int(keep[first])
+        stop = right if last == keep.size - 2 else int(keep[last]) + 1
+        cores.append((start, stop))
+    return tuple(cores)
 
 
 def _simplify(x: np.ndarray, y: np.ndarray, tol: float) -> np.ndarray:

@@ -87,43 +87,50 @@ def _result_columns(runs):
 
 # --------------------------------------------------------------------------- front plot
 def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: str | None = None,
-               colorbar: bool = True, annotate: bool = True, front_label: str = "reference front",
+               colorbar: bool = True, annotate: bool = True, front_label: str | None = None,
                runs: bool = True):
     """Draw a :class:`paretolab.analysis.Report`: its front, supported hull, concave regions and
-    where its runs landed.
+    their cores, the gaps no run reached, and where its runs landed.
 
     Parameters
     ----------
     report : Report
         From :func:`paretolab.compare` or :func:`paretolab.analyze` (2 objectives). Its front
-        is drawn as a line, the supported points as the hull, each of its regions as a hatched
-        patch labelled with alpha*, and its runs coloured by alpha on a log scale (colour
-        bar); runs that did not pass the stationarity test are hollow; diverged and failed runs
-        are not drawn but counted in the legend; runs without an alpha (MDMM) are grey
-        triangles.
+        is drawn as a line, except across a gap of an empirical front (no run there: a thin
+        dotted line, not a trade-off anyone reached); the supported points as the hull; each
+        region as a hatched patch with its cores as thick lines; each gap as a dotted bracket
+        beside the front; alpha* labels stacked so that they do not collide. Runs are
+        coloured by alpha on a log scale (colour bar); runs that did not pass the
+        stationarity test are hollow; diverged and failed runs are not drawn but counted in
+        the legend; runs without an alpha (MDMM) are grey triangles.
     analytic : array_like (k, 2), optional
         The analytic front, drawn as a dotted line.
+    front_label : str, optional
+        Legend of the front line (default: "empirical front" or "reference front").
     runs : bool
         Draw the report's runs (default); False draws the front alone.
 
     Returns
     -------
-    The Axes. Concave regions are patches with ``gid="concave-region"``; reached points are
-    scatter collections with ``gid="reached"``.
+    The Axes. Concave regions are patches with ``gid="concave-region"``, cores lines with
+    ``gid="core"``, gaps lines with ``gid="gap"``, alpha* labels texts with ``gid="alpha-star"``
+    and reached points scatter collections with ``gid="reached"``.
 
     Examples
     --------
     >>> from paretolab.analysis import analyze
     >>> t = np.linspace(0, np.pi / 2, 50)
     >>> ax = plot_front(analyze(np.c_[np.sin(t), np.cos(t)]))  # a concave quarter circle
-    >>> [p.get_gid() for p in ax.patches]
-    ['concave-region']
+    >>> [p.get_gid() for p in ax.patches], len([l for l in ax.lines if l.get_gid() == "core"])
+    (['concave-region'], 1)
     """
     ax = _axes(ax)
     f = report.front
     if f.shape[1] != 2:
         raise ParetolabError(f"report: expected a front of 2 objectives, got {f.shape[1]}; use plot_front3d for 3")
-    ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label=front_label, gid="front", zorder=2)
+    if front_label is None:
+        front_label = "empirical front" if report.empirical else "reference front"
+    _front_line(ax, report, front_label)
     if analytic is not None:
         a = F.as_points(analytic, "analytic")
         ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.4, label="analytic front", zorder=2)
@@ -133,16 +140,22 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
                 gid="hull", zorder=1)
     from matplotlib.patches import Polygon
 
+    anchors = []
     for i, r in enumerate(report.regions):
-        patch = Polygon(f[r.start - 1 : r.stop + 1], closed=True, facecolor="0.82", edgecolor="0.4", hatch=HATCH,
-                        lw=0.5, gid="concave-region", zorder=0,
-                        label="concave region (no weighted sum)" if i == 0 else None)
-        ax.add_patch(patch)
-        if annotate:
-            mid = f[(r.start + r.stop - 1) // 2]
-            ax.annotate(f"α* = {r.alpha:.3g}", xy=(mid[0], mid[1]), xytext=(8, 8),
-                        textcoords="offset points", fontsize=8,
-                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", lw=0.5))
+        ax.add_patch(Polygon(f[r.start - 1 : r.stop + 1], closed=True, facecolor="0.82", edgecolor="0.4",
+                             hatch=HATCH, lw=0.5, gid="concave-region", zorder=0,
+                             label="concave region (no weighted sum)" if i == 0 else None))
+        for k, c in enumerate(r.cores):
+            pts = f[c.start : c.stop]
+            ax.plot(pts[:, 0], pts[:, 1], "-", color="#440154", lw=4.0, alpha=0.55, solid_capstyle="butt",
+                    gid="core", zorder=3, label="concave core (no alpha, no start)" if i == k == 0 else None)
+        anchors.append((f[(r.start + r.stop - 1) // 2], r.alpha))
+    for i, gap in enumerate(g for g in report.gaps):
+        _gap_bracket(ax, report, gap, first=i == 0)
+        if gap.kind != "unresolved" and not any(abs(gap.alpha - a) <= 1e-9 * max(1.0, abs(a)) for _, a in anchors):
+            anchors.append((np.mean([gap.left, gap.right], axis=0), gap.alpha))
+    if annotate:
+        _alpha_labels(ax, f, anchors)
     if runs:
         _scatter_runs(ax, report.runs, colorbar=colorbar)
     _labels(ax, labels)
@@ -150,6 +163,53 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
         ax.set_title(title)
     ax.legend(loc="best", fontsize=7, framealpha=0.9)
     return ax
+
+
+def _front_line(ax, report, label):
+    """The front as a solid line; on an empirical front, the stretch across a gap is thin and
+    dotted (no run there: the straight segment is not a trade-off anyone reached)."""
+    f = report.front
+    if not report.empirical or not report.gaps:
+        ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label=label, gid="front", zorder=2)
+        return
+    cut = np.zeros(len(f) - 1, dtype=bool)
+    for g in report.gaps:
+        cut |= (f[:-1, 0] >= g.left[0] - 1e-12 * abs(g.left[0])) & (f[1:, 0] <= g.right[0] + 1e-12 * abs(g.right[0]))
+    first = True
+    for piece in np.split(np.arange(len(f)), np.flatnonzero(cut) + 1):
+        ax.plot(f[piece, 0], f[piece, 1], "-", color="black", lw=1.6, gid="front", zorder=2,
+                label=label if first else None)
+        first = False
+
+
+def _gap_bracket(ax, report, gap, *, first: bool):
+    """A dotted line just outside the front over a gap, labelled by its kind."""
+    f = report.front
+    lo, span = F.extent(f)
+    a, b = (np.asarray(gap.left) - lo) / span, (np.asarray(gap.right) - lo) / span
+    d = b - a
+    n = np.array([d[1], -d[0]]) / max(np.hypot(*d), 1e-12)  # away from the origin
+    off = 0.04 * n
+    pts = np.array([a, a + off, b + off, b]) * span + lo
+    style = {"concave": "#21918c", "unexplored": "#b5de2b", "unresolved": "0.55"}[gap.kind]
+    ax.plot(pts[:, 0], pts[:, 1], ":", color=style, lw=2.0, gid="gap", zorder=3,
+            label=f"gap no run reached ({gap.kind})")
+    if report.empirical:
+        ax.plot([gap.left[0], gap.right[0]], [gap.left[1], gap.right[1]], ":", color="0.6", lw=0.9, gid="gap",
+                zorder=1, label="straight line across a gap (nothing reached)" if first else None)
+
+
+def _alpha_labels(ax, f, anchors):
+    """alpha* labels at their anchors, stacked upwards where anchors are close (no collisions)."""
+    lo, span = F.extent(f)
+    placed = []
+    for point, alpha in sorted(anchors, key=lambda t: t[0][0]):
+        u = (np.asarray(point) - lo) / span
+        level = sum(1 for v in placed if np.hypot(*(u - v)) < 0.15)
+        placed.append(u)
+        ax.annotate(f"α* = {alpha:.3g}", xy=(point[0], point[1]), xytext=(8, 8 + 13 * level),
+                    textcoords="offset points", fontsize=8, gid="alpha-star",
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.5", lw=0.5))
 
 
 def _scatter_runs(ax, runs, *, colorbar: bool = True):
@@ -193,13 +253,15 @@ def _scatter_runs(ax, runs, *, colorbar: bool = True):
 
 
 # --------------------------------------------------------------------------- alpha response
-def plot_alpha_response(runs, *, critical=(), ax=None, labels=("L0", "L1"), title: str | None = None):
+def plot_alpha_response(runs, *, critical=None, ax=None, labels=("L0", "L1"), title: str | None = None):
     """L0 and L1 of every run against alpha (log axis), one marker per seed.
 
-    Vertical dashed lines mark the predicted critical alphas ``critical`` (e.g. the alpha* of
-    a report's regions). A jump shows as a step in both curves, seed disagreement as markers of
-    one alpha at different heights. Unconverged runs are hollow; runs without an alpha (MDMM)
-    and diverged or failed runs are left out.
+    ``runs`` is a :class:`paretolab.runs.Runs`, or a :class:`paretolab.analysis.Report`, whose
+    runs are drawn with its predicted jumps (the alpha* of its regions and of its gaps that
+    are not unresolved) and the alpha brackets where seeds jumped shaded. Vertical dash-dotted
+    lines mark the critical alphas ``critical`` when given. A jump shows as a step in both
+    curves, seed disagreement as markers of one alpha at different heights. Unconverged runs
+    are hollow; runs without an alpha (MDMM) and diverged or failed runs are left out.
 
     Examples
     --------
@@ -210,6 +272,15 @@ def plot_alpha_response(runs, *, critical=(), ax=None, labels=("L0", "L1"), titl
     1
     """
     ax = _axes(ax)
+    report = runs if hasattr(runs, "gaps") else None
+    if report is not None:
+        runs = report.runs
+        jumps = [g for g in report.gaps if g.kind != "unresolved"]
+        if critical is None:
+            critical = sorted({round(a, 12) for a in [r.alpha for r in report.regions] + [g.alpha for g in jumps]})
+        for i, g in enumerate(g for g in jumps if g.alpha_bracket is not None):
+            ax.axvspan(*g.alpha_bracket, color="0.9", zorder=0, gid="jump-bracket",
+                       label="alphas where seeds jump" if i == 0 else None)
     obj, alpha, seed, converged, diverged, _ = _result_columns(runs)
     ok = ~diverged & np.isfinite(alpha) & (alpha > 0)
     seeds = np.unique(seed[ok])
@@ -228,7 +299,7 @@ def plot_alpha_response(runs, *, critical=(), ax=None, labels=("L0", "L1"), titl
                         mec=colour if conv else colour, mfc=colour if conv else "none", zorder=3,
                         gid="reached")
         ax.plot([], [], ls=ls, color=colour, label=f"{name} (marker = seed, hollow = not converged)")
-    for i, a in enumerate(np.asarray(critical, dtype=float).ravel()):
+    for i, a in enumerate(np.asarray(critical if critical is not None else [], dtype=float).ravel()):
         ax.axvline(a, color="0.2", ls="-.", lw=1.1, gid="critical-alpha",
                    label="predicted α* (jump)" if i == 0 else None)
     ax.set_xscale("log")

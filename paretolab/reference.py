@@ -33,7 +33,9 @@ class ReferenceFront:
     ``(k, n_var)`` produce them; ``source[i]`` names the method that found point ``i``
     (``"nsga2"``, ``"chebyshev"``, ...). ``stopped`` says why NSGA-II ended: ``"budget"`` or
     ``"stalled"`` (hypervolume improved less than the relative tolerance for the set number of
-    generations).
+    generations). ``archive`` ``(a, n_obj)`` is the whole nondominated archive the front was
+    spread from (sorted like ``points``): a denser front to place runs on and to estimate the
+    front's own error from (:func:`paretolab.analysis.compare` uses it).
     """
 
     problem: str
@@ -45,6 +47,11 @@ class ReferenceFront:
     seconds: float = 0.0
     stopped: str = "budget"
     hypervolume_history: tuple = field(default=(), repr=False)
+    archive: np.ndarray = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.archive is None:
+            object.__setattr__(self, "archive", self.points)
 
     def __len__(self) -> int:
         return len(self.points)
@@ -66,6 +73,7 @@ class ReferenceFront:
             "seconds": self.seconds,
             "stopped": self.stopped,
             "counts": self.counts(),
+            "archive": self.archive.tolist(),
         }
 
 
@@ -178,6 +186,7 @@ def reference_front(
                     break
     keep = _spread_subset(archive_f, int(pop_size))
     points, params = _nondominated_sorted(archive_f[keep], archive_x[keep])
+    (archive,) = _nondominated_sorted(archive_f)
     seconds = time.perf_counter() - start
     log.info("NSGA-II on %s: %d points, %d generations, %.2f s (%s)", problem.name, len(points),
              generations, seconds, stopped)
@@ -191,6 +200,7 @@ def reference_front(
         seconds=seconds,
         stopped=stopped,
         hypervolume_history=tuple(history),
+        archive=archive,
     )
 
 
@@ -273,4 +283,5 @@ def merge_fronts(front: ReferenceFront, points, params, source: str | np.ndarray
     all_params = np.concatenate([front.params, par[finite]])
     all_source = np.concatenate([front.source, src[finite]])
     merged = _nondominated_sorted(all_points, all_params, all_source)
-    return replace(front, points=merged[0], params=merged[1], source=merged[2])
+    (archive,) = _nondominated_sorted(np.concatenate([front.archive, pts[finite]]))
+    return replace(front, points=merged[0], params=merged[1], source=merged[2], archive=archive)

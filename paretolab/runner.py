@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from concurrent.futures import Future, as_completed
 
 import numpy as np
 
-from paretolab.errors import ParetolabError, ReturnValueError
+from paretolab.errors import ExecutorError, ParetolabError, ReturnValueError
 from paretolab.plan import parse_seeds, parse_values
+from paretolab.progress import progress_bar
 from paretolab.runs import Runs
 from paretolab.store import Store, run_key, runs_from_rows
 from paretolab.userfn import check_signature, function_id, load_function, run_one, short_repr
@@ -72,8 +72,9 @@ def sweep_function(
         SQLite results store. Finished runs in it are skipped; a store of a different sweep
         (function, config or plan) is refused. Without a store, results live in memory only.
     executor : optional
-        :func:`make_executor`'s result, or any ``concurrent.futures.Executor`` (e.g.
-        ``distributed.Client(address).get_executor()``); not shut down here.
+        A :class:`paretolab.workers.WorkerPool` (what :func:`make_executor` gives for
+        ``jobs >= 2``), a :class:`SerialExecutor`, or any ``concurrent.futures.Executor`` (e.g.
+        ``distributed.Client(address).get_executor()``); never shut down here.
     jobs : int, optional
         Without ``executor``: 1 runs serially in this process; N (default: the cores available)
         runs on N worker processes (one torch/OpenMP thread each).
@@ -84,8 +85,8 @@ def sweep_function(
     grid_seed : int
         Seed for random alpha specs.
     progress : None, bool or callable
-        None: a tqdm bar on stderr when it is a terminal; True: always; False: none; a callable
-        ``progress(done, total)`` in runs.
+        None or True: a tqdm bar on stderr (also when it is not a terminal); False: none; a
+        callable ``progress(done, total)`` in runs.
 
     Returns
     -------
@@ -111,7 +112,7 @@ def sweep_function(
                              f"got {short_repr(train_fn)} ({type(train_fn).__name__})")
     config = _check_config(config)
     check_signature(train_fn, config)
-    if not isinstance(retry_failed, (bool, np.bool_)):
+    if not (isinstance(retry_failed, (bool, np.bool_)) or retry_failed in (0, 1)):
         raise ParetolabError(f"retry_failed: expected a bool, got {retry_failed!r}")
     if executor is not None and jobs is not None:
         raise ParetolabError(f"jobs: give jobs or an executor, not both (got jobs={jobs!r}, executor={executor!r})")
@@ -141,7 +142,8 @@ def sweep_function(
         todo = [i for i, k in enumerate(keys) if k not in status or (retry_failed and status[k])]
         total = len(keys)
         counts = {"done": total - len(todo), "failed": sum(1 for k in keys if status.get(k) and not retry_failed)}
-        update, close_bar = _progress_bar(progress, total, counts["done"], counts["failed"], fid.split(":")[-1])
+        update, close_bar = progress_bar(progress, total, initial=counts["done"], desc=fid.split(":")[-1])
+        update(counts["done"], failed=counts["failed"], left=total - counts["done"])
         log.info("sweep %s: %d runs, %d already stored, %d to run", fid, total, counts["done"], len(todo))
         memory: dict[str, dict] = {}
         n_objectives = [st.n_objectives() if st is not None else None]
@@ -161,11 +163,13 @@ def sweep_function(
             memory[keys[i]] = row
             counts["done"] += 1
             counts["failed"] += bool(row["failed"])
-            update(counts["done"], counts["failed"])
+            update(counts["done"], failed=counts["failed"], left=total - counts["done"])
 
         calls = [(i, float(plan_alpha[i]), int(plan_seed[i])) for i in todo]
         try:
-            if isinstance(executor, SerialExecutor) or (executor is None and (jobs == 1 or len(todo) <= 1
+            if not calls:
+                pass
+            elif isinstance(executor, SerialExecutor) or (executor is None and (jobs == 1 or len(todo) <= 1
                                                                               and jobs is None)):
                 for i, a, s in calls:
                     record(i, run_one(train_fn, a, s, config))
@@ -222,8 +226,11 @@ def _is_worker_pool(executor) -> bool:
 
 
 def _run_on_workers(fn, calls, config, pool, jobs, record) -> None:
-    """Runs on worker processes: a run that ends its process is recorded as failed with the
-    cause, and its worker is replaced."""
+    """Runs on worker processes. A run that ends its process (exit, crash, timeout) is recorded
+    as failed with the cause, and its worker is replaced. When recording fails (a return value
+    of the wrong shape, the store), no new run starts, the running ones finish and are recorded,
+    then the error is raised. Ctrl-C kills the runs at once. A pool given by the caller is
+    never closed here, and outcomes of calls that are not this sweep's are left alone."""
     own = pool is None
     if own:
         why = unimportable(fn)
@@ -231,22 +238,43 @@ def _run_on_workers(fn, calls, config, pool, jobs, record) -> None:
             raise ParetolabError(f"train_fn: worker processes cannot import it: {why}. Define it at module level "
                                  "in an importable module, or run serially with jobs=1")
         pool = WorkerPool(min(int(jobs or default_jobs()), len(calls)))
-    index = {}
+    index, fatal = {}, None
     try:
         for i, a, s in calls:
             index[pool.submit(run_one, fn, a, s, config)] = (i, a, s)
+        pending = set(index)
         for outcome in pool.outcomes():
+            if outcome.ticket not in pending:
+                continue
+            pending.discard(outcome.ticket)
             i, a, s = index[outcome.ticket]
-            if outcome.ok:
-                record(i, outcome.value)
+            out = outcome.value if outcome.ok else {
+                "alpha": a, "seed": s, "objectives": [], "converged": False, "failed": True, "error": outcome.error,
+                "extra": {}, "bad_return": None, "elapsed": outcome.seconds}
+            if fatal is not None:
+                if not out.get("bad_return"):
+                    try:  # draining after an error: keep every finished run we still can
+                        record(i, out)
+                    except Exception:  # noqa: BLE001
+                        pass
             else:
-                record(i, {"alpha": a, "seed": s, "objectives": [], "converged": False, "failed": True,
-                           "error": outcome.error, "extra": {}, "bad_return": None, "elapsed": outcome.seconds})
-    except BaseException:  # Ctrl-C, a bad return value or the store failed: stop the runs at once
-        pool.close(kill=True)
+                try:
+                    record(i, out)
+                except Exception as exc:  # noqa: BLE001 - start no new run, let the running ones finish
+                    fatal = exc
+                    pending -= set(pool.cancel(pending))
+            if not pending:
+                break
+    except BaseException:  # Ctrl-C or an error of the driver: stop this sweep's runs at once
+        if own:
+            pool.close(kill=True)
+        else:
+            pool.cancel(index)
         raise
     if own:
         pool.close()
+    if fatal is not None:
+        raise fatal
 
 
 def _run_on_executor(fn, calls, config, executor, record) -> None:
@@ -266,7 +294,7 @@ def _run_on_executor(fn, calls, config, executor, record) -> None:
             except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
                 if fatal is None:
                     why = unimportable(fn)
-                    fatal = RuntimeError(f"executor: a run (alpha={a!r}, seed={s}) could not be executed: "
+                    fatal = ExecutorError(f"executor: a run (alpha={a!r}, seed={s}) could not be executed: "
                                          f"{type(exc).__name__}: {exc}. Finished runs are stored; rerun the sweep "
                                          "to continue" + ("" if why is None else f" (note: {why})"))
                     fatal.__cause__ = exc
@@ -374,24 +402,3 @@ class make_executor:  # noqa: N801 - a context manager used like a function
             self._client.close()
         elif self._pool is not None:
             self._pool.close(kill=exc[0] is not None)
-
-
-def _progress_bar(progress, total: int, initial: int, failed: int, name: str):
-    """A callable ``update(done, failed)`` and a closer, for tqdm or a user's callback."""
-    if callable(progress):
-        def update(done, n_failed):
-            progress(done, total)
-        return update, lambda: None
-    if progress is False:
-        return (lambda done, n_failed: None), (lambda: None)
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=total, initial=initial, desc=name, unit="run", file=sys.stderr,
-               disable=None if progress is None else False, dynamic_ncols=True, leave=True)
-    bar.set_postfix(failed=failed, left=total - initial, refresh=False)
-
-    def update(done, n_failed):
-        bar.n = done
-        bar.set_postfix(failed=n_failed, left=total - done, refresh=False)
-        bar.refresh()
-    return update, bar.close

@@ -15,18 +15,25 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from paretolab.errors import ParetolabError
+from paretolab.errors import OutputExists, ParetolabError
 
 __all__ = ["Runs", "Training", "plain", "read_csv"]
 
-ROLE_COLUMNS = ("method", "alpha", "epsilon", "seed", "converged", "diverged", "failed", "error", "elapsed")
+log = logging.getLogger(__name__)
+
+ROLE_COLUMNS = ("method", "alpha", "epsilon", "seed", "converged", "diverged", "failed", "error", "elapsed", "status")
 """CSV columns that say how a run was made or how it ended; never taken as objectives."""
+TRAINING_COLUMN = re.compile(r"^(?:w\d+|x\d+|lambda\d+|grad_norm|avg_grad_norm)$")
+"""What :meth:`Runs.to_csv` writes besides objectives and roles (weights, parameters, training
+measures); never taken as objectives unless named."""
 
 
 def plain(value):
@@ -85,7 +92,8 @@ class Training:
         """The rows ``rows`` (a mask or indices) of every per-run array."""
         return replace(self, params=self.params[rows], loss=self.loss[rows], grad_norm=self.grad_norm[rows],
                        avg_grad_norm=self.avg_grad_norm[rows], multipliers=self.multipliers[rows],
-                       snapshot_objectives=self.snapshot_objectives[:, rows])
+                       snapshot_objectives=self.snapshot_objectives[:, rows] if self.snapshot_objectives.size
+                       else self.snapshot_objectives)
 
     def to_dict(self) -> dict:
         """Plain-Python fields (snapshots left out), ready for JSON."""
@@ -97,7 +105,8 @@ class Runs:
     """One row per run (``K`` runs, ``m`` objectives, all minimised); numpy arrays, axis 0 = run.
 
     ``method`` is ``"linear"``, ``"chebyshev"`` or ``"mdmm"`` (``"unknown"`` for loss values
-    read without one); ``alpha`` is NaN for MDMM runs, for ``m > 2`` and where unknown;
+    read without one); ``alpha`` is NaN for MDMM runs, for batched sweeps of ``m > 2``
+    objectives (their ``weights`` say it all) and where unknown;
     ``epsilon`` NaN except for MDMM; ``weights`` ``(K, m)`` each run's weight vector (``(1,
     alpha)`` for two objectives). ``seed`` is ``None`` when the source has no seeds.
     ``converged`` is the stationarity test (or what a training function reported);
@@ -217,8 +226,9 @@ class Runs:
     # ------------------------------------------------------------------ out
     def columns(self) -> dict[str, np.ndarray]:
         """Flat per-run columns, as :meth:`to_csv` writes them."""
-        cols = {"method": self.method, "alpha": self.alpha, "epsilon": self.epsilon,
-                "seed": self.seed if self.seed is not None else np.full(len(self), np.nan)}
+        cols = {"method": self.method, "alpha": self.alpha, "epsilon": self.epsilon}
+        if self.seed is not None:
+            cols["seed"] = self.seed
         for j, name in enumerate(self.names):
             cols[name] = self.objectives[:, j]
         cols.update(converged=self.converged, diverged=self.diverged, failed=self.failed, error=self.error,
@@ -248,7 +258,7 @@ class Runs:
         """
         path = os.fspath(path)
         if os.path.exists(path) and not overwrite:
-            raise FileExistsError(f"path: {path!r} exists; pass overwrite=True (CLI: --force) to replace it")
+            raise OutputExists(f"path: {path!r} exists; pass overwrite=True (CLI: --force) to replace it")
         cols = self.columns()
         with open(path, "w", newline="") as fh:
             w = csv.writer(fh)
@@ -273,10 +283,19 @@ def _cell(v):
 
 
 def _int_seeds(values: np.ndarray, where: str) -> np.ndarray:
+    """Seeds as integers. Seeds are labels: values that are not integers are numbered in sorted
+    order, and a missing seed (NaN) gets a label of its own (an unknown seed repeats nothing)."""
+    values = np.asarray(values, dtype=float)
     ok = np.isfinite(values) & (values == np.round(values))
-    if not ok.all():
-        raise ParetolabError(f"{where}: expected integer seeds, got {values[~ok][:5].tolist()}")
-    return values.astype(np.int64)
+    if ok.all():
+        return values.astype(np.int64)
+    finite = np.isfinite(values)
+    out = np.empty(len(values), dtype=np.int64)
+    labels, codes = np.unique(values[finite], return_inverse=True)
+    out[finite] = codes
+    out[~finite] = labels.size + np.arange(int((~finite).sum()))
+    log.info("%s: %d seed(s) not integers or missing; numbered as labels", where, int((~ok).sum()))
+    return out
 
 
 # --------------------------------------------------------------------------- CSV in
@@ -290,11 +309,13 @@ def _number(text: str, path: str, line: int, column: str) -> float:
         raise ParetolabError(f"{path}: line {line}, column {column!r}: expected a number, got {text!r}") from None
 
 
-def _flag(text: str, path: str, line: int, column: str) -> bool:
+def _flag(text: str, path: str, line: int, column: str, blank: bool = False) -> bool:
     t = text.strip().lower()
+    if t == "":
+        return blank
     if t in ("1", "true", "yes", "1.0"):
         return True
-    if t in ("0", "false", "no", "0.0", ""):
+    if t in ("0", "false", "no", "0.0"):
         return False
     raise ParetolabError(f"{path}: line {line}, column {column!r}: expected 0/1 or true/false, got {text!r}")
 
@@ -319,7 +340,7 @@ def _chosen(header: list[str], columns, where: str) -> list[int]:
         named = [header.index(n) for n in (f"L{j}" for j in range(len(header))) if n in header]
         if len(named) >= 2:
             return named
-        return [i for i, h in enumerate(header) if h.lower() not in ROLE_COLUMNS]
+        return [i for i, h in enumerate(header) if h.lower() not in ROLE_COLUMNS and not TRAINING_COLUMN.match(h)]
     if isinstance(columns, str):
         columns = [c.strip() for c in columns.split(",") if c.strip()]
     chosen = []
@@ -379,8 +400,8 @@ def read_csv(path, columns=None) -> Runs:
         obj[i] = [_number(row[j], path, line, header[j]) for j in chosen]
         for k, arr in numbers.items():
             arr[i] = _number(row[role[k]], path, line, header[role[k]])
-        for k, arr in flags.items():
-            arr[i] = _flag(row[role[k]], path, line, header[role[k]])
+        for k, arr in flags.items():  # a blank "converged" is unknown: converged
+            arr[i] = _flag(row[role[k]], path, line, header[role[k]], blank=k == "converged")
         for k, arr in texts.items():
             arr[i] = row[role[k]].strip()
         lines[i] = line
@@ -388,11 +409,7 @@ def read_csv(path, columns=None) -> Runs:
     error = texts.get("error", np.full(K, "", dtype=object))
     seed = numbers.get("seed")
     if seed is not None:
-        missing = ~np.isfinite(seed)
-        if missing.any():
-            raise ParetolabError(f"{path}: line {lines[missing][0]}, column {header[role['seed']]!r}: expected an "
-                                 "integer seed, got an empty value")
-        seed = _int_seeds(seed, f"{path}: column {header[role['seed']]!r}")
+        seed = None if not np.isfinite(seed).any() else _int_seeds(seed, f"{path}: column {header[role['seed']]!r}")
     runs = Runs.from_arrays(
         obj, names=[header[j] for j in chosen],
         method=texts.get("method", "linear" if "alpha" in numbers else "unknown"),

@@ -298,6 +298,20 @@ class WorkerPool:
             self._dispatch()
             self._step()
 
+    def cancel(self, tickets=None) -> list[int]:
+        """Drop queued calls that have not started (those of ``tickets``, or all); running calls
+        go on and still yield their :class:`Outcome`. Returns the tickets dropped.
+
+        >>> with WorkerPool(1) as pool:
+        ...     first, second = pool.submit(pow, 2, 3), pool.submit(pow, 2, 4)
+        ...     pool.cancel([second]), [o.value for o in pool.outcomes()]
+        ([1], [8])
+        """
+        wanted = None if tickets is None else set(tickets)
+        dropped = [c.ticket for c in self._queue if wanted is None or c.ticket in wanted]
+        self._queue = collections.deque(c for c in self._queue if c.ticket not in set(dropped))
+        return dropped
+
     def close(self, *, kill: bool = False) -> None:
         """Stop the workers and wait for their processes (none is left running or a zombie).
 

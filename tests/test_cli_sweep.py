@@ -86,8 +86,11 @@ def test_sweep_three_objectives_takes_weights(capsys):
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert "weights" in lines[1] and "mean L2" in lines[1]
-    row = lines[2].split()
-    assert row[0] == "1,1,1" and all(abs(float(v) - 3 ** -0.5) < 1e-2 for v in row[2:5])
+    assert "weights" in lines[1] and "L2" in lines[1]
+    row = lines[2].split(maxsplit=2)
+    assert row[0] == "1,1,1" and row[1] == "2/2"
+    (cluster,) = row[2].split("; ")  # both seeds in one place: the balanced point
+    point = cluster.split(" at (")[1].rstrip(")").split(", ")
+    assert cluster.startswith("2 (2) at") and all(abs(float(v) - 3 ** -0.5) < 1e-2 for v in point)
     assert cli.main(["sweep", "--problem", "dtlz2", "--weights", "1,x", "--no-progress"]) == 2
     assert "--weights: expected rows of numbers" in capsys.readouterr().err

@@ -31,11 +31,13 @@ def test_fonseca_linear_one_unreached_region_and_jump_near_one(fonseca, fonseca_
     (region,) = report.regions
     assert region.alpha == pytest.approx(1.0, rel=1e-6)
     assert region.core_reached_by == () and region.runs_in_core == 0
-    assert report.jumps, "every seed crosses from one cap to the other"
-    assert {j.predicted_alpha for j in report.jumps} == {region.alpha}
+    (gap,) = [g for g in report.gaps if g.kind != "unresolved"]
+    assert gap.seeds == 8, "every seed crosses from one cap to the other"
+    assert gap.alpha == pytest.approx(region.alpha, rel=1e-6) and gap.kind == "concave"
     # the jump of the majority of seeds brackets alpha* = 1 within a factor of ~2.5 on the grid
-    lows = np.array([j.alpha_low for j in report.jumps])
+    lows = np.array([lo for _, lo, _ in gap.jumps])
     assert 0.4 <= np.median(lows) <= 2.5
+    assert report.tunable == "no"
     text = str(report)
     assert text.splitlines()[-1].startswith("VERDICT") and "reached by no run" in text
     # naive check of the per-run placement: distances are to the dense analytic front
@@ -60,8 +62,9 @@ def test_zdt1_no_regions_everything_reachable():
     problem = get_problem("zdt1", n_var=5)
     result = sweep(problem, alphas="log:1e-1:1e1:21", seeds=2, steps=3000)
     report = compare(result, problem.true_front(2001))
-    assert report.regions == () and report.jumps == () and report.seed_disagreements == ()
-    assert "convex" in report.verdict
+    assert report.regions == () and [g for g in report.gaps if g.kind != "unresolved"] == []
+    assert not any(o.split for o in report.outcomes)
+    assert report.tunable == "yes"
     assert report.gd < 1e-2
 
 
@@ -74,10 +77,11 @@ def test_seed_disagreement_and_local_minima_on_a_toy_sweep():
                               seed=[0, 1, 0, 1], converged=[True, True, True, False],
                               diverged=[False, False, False, True], source="toy")
     report = compare(result, front)
-    assert [d.alpha for d in report.seed_disagreements] == [0.5]
+    assert [o.value for o in report.outcomes if o.split] == [0.5]
     assert report.outcome.tolist() == ["global", "local", "global", "diverged"]
     assert np.isnan(report.distance[3]) and report.diverged[3]
-    assert [(j.seed, j.alpha_low, j.alpha_high) for j in report.jumps] == [(0, 0.5, 2.0)]
+    (gap,) = report.gaps
+    assert gap.jumps == ((0, 0.5, 2.0),) and gap.kind == "concave" and gap.alpha == pytest.approx(1.0)
 
 
 def test_project_onto_front_against_dense_sampling():

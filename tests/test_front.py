@@ -203,7 +203,7 @@ def test_concave_fronts_only_ends_supported(front):
     assert r.alpha == pytest.approx(1.0, rel=1e-12)
     assert r.share == pytest.approx(1.0)
     # the whole interior is locally concave
-    assert r.core_start == 1 and r.core_stop == len(front) - 1
+    assert r.cores == ((1, len(front) - 1),)
 
 
 def test_quarter_circle_region_numbers():
@@ -219,8 +219,9 @@ def test_dent_one_region_alpha_one():
     # symmetric about L0 = L1: the bridging points mirror each other
     assert r.left[0] == pytest.approx(r.right[1]) and r.left[1] == pytest.approx(r.right[0])
     # the core is the middle of the dent, flanked by locally convex stretches on both sides
-    assert r.start < r.core_start < len(front) // 2 < r.core_stop < r.stop
-    mid = front[r.core]
+    ((core_start, core_stop),) = r.cores
+    assert r.start < core_start < len(front) // 2 < core_stop < r.stop
+    mid = front[core_start:core_stop]
     assert np.allclose(mid[:, 0] + mid[:, 1], mid[:, 0][::-1] + mid[:, 1][::-1], atol=1e-9)
 
 
@@ -229,7 +230,8 @@ def test_fonseca_caps_flank_a_concave_core():
     front = paretolab.pareto_front(np.c_[1 - np.exp(-((s - 1) ** 2)), 1 - np.exp(-((s + 1) ** 2))])
     (r,) = paretolab.concave_regions(front)
     assert r.alpha == pytest.approx(1.0, rel=1e-9)
-    core = front[r.core]
+    ((core_start, core_stop),) = r.cores
+    core = front[core_start:core_stop]
     # inflection of the analytic front: min(L0, L1) where the curvature changes sign
     f1 = lambda v: 1 - np.exp(-((v - 1) ** 2))  # noqa: E731
     f2 = lambda v: 1 - np.exp(-((v + 1) ** 2))  # noqa: E731
@@ -245,7 +247,7 @@ def test_fonseca_caps_flank_a_concave_core():
         assert inflection - 1e-4 <= core[:, k].min() <= inflection + 0.02
     lo, hi = front.min(axis=0), front.max(axis=0)
     unit = (front - lo) / (hi - lo)
-    gap = unit[(front[:, 0] >= inflection) & (np.arange(len(front)) <= r.core_start)]
+    gap = unit[(front[:, 0] >= inflection) & (np.arange(len(front)) <= core_start)]
     chord = (gap[-1] - gap[0]) / np.linalg.norm(gap[-1] - gap[0])
     rel = gap - gap[0]
     assert np.abs(rel[:, 0] * chord[1] - rel[:, 1] * chord[0]).max() <= 2e-6
@@ -270,8 +272,8 @@ def test_rescaling_one_objective_changes_no_answer(scale):
     scaled = front * [1.0, scale]
     assert np.array_equal(paretolab.is_supported(front), paretolab.is_supported(scaled))
     a, b = paretolab.concave_regions(front), paretolab.concave_regions(scaled)
-    assert [(r.start, r.stop, r.core_start, r.core_stop) for r in a] == [
-        (r.start, r.stop, r.core_start, r.core_stop) for r in b
+    assert [(r.start, r.stop, r.cores) for r in a] == [
+        (r.start, r.stop, r.cores) for r in b
     ]
     for ra, rb in zip(a, b):
         assert rb.alpha == pytest.approx(ra.alpha / scale, rel=1e-9)
@@ -344,7 +346,7 @@ def test_regions_are_maximal_runs_of_unsupported_points(seed):
         dist = np.abs(rel[:, 0] * edge[1] - rel[:, 1] * edge[0])
         assert r.depth == pytest.approx(dist.max(), rel=1e-9)
         assert r.share == pytest.approx((arc[r.stop] - arc[r.start - 1]) / arc[-1], rel=1e-9)
-        assert r.start <= r.core_start <= r.core_stop <= r.stop
+        assert all(r.start <= c0 <= c1 <= r.stop for c0, c1 in r.cores)
 
 
 def test_core_is_not_split_by_noise():
@@ -352,14 +354,45 @@ def test_core_is_not_split_by_noise():
     front = quarter_circle(20_001, concave=True)
     noisy = paretolab.pareto_front(front + 1e-9 * rng.standard_normal(front.shape))
     (r,) = paretolab.concave_regions(noisy)
-    assert r.core_stop - r.core_start >= 0.99 * (r.stop - r.start)
+    ((core_start, core_stop),) = r.cores
+    assert core_stop - core_start >= 0.99 * (r.stop - r.start)
 
 
 def test_region_records_to_dict_round_trip():
     (r,) = paretolab.concave_regions(quarter_circle(51, concave=True))
     d = r.to_dict()
     assert d["start"] == 1 and d["stop"] == 50 and d["alpha"] == pytest.approx(1.0)
-    assert paretolab.ConcaveRegion(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}) == r
+    plain = {k: tuple(map(tuple, v)) if k == "cores" else tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+    assert paretolab.ConcaveRegion(**plain) == r
+
+
+def concave_convex_concave(n=2001, dip=0.04):
+    """A front above its hull edge (one region) whose middle turns locally convex: two cores.
+
+    Along the anti-diagonal u in [0, 1], the point (u, 1 - u) moved outwards by
+    h(u) = 0.2 sin(pi u) (concave) minus a smooth dip of height ``dip`` on |u - 0.5| < 0.15.
+    """
+    u = np.linspace(0, 1, n)
+    bump = np.clip(1 - ((u - 0.5) / 0.15) ** 2, 0, None) ** 3
+    h = 0.2 * np.sin(np.pi * u) - dip * bump
+    return np.c_[u + h / np.sqrt(2), 1 - u + h / np.sqrt(2)], u, h
+
+
+def test_a_region_with_a_convex_middle_has_two_cores():
+    front, u, h = concave_convex_concave()
+    assert (np.diff(front[:, 0]) > 0).all() and (np.diff(front[:, 1]) < 0).all()
+    (r,) = paretolab.concave_regions(paretolab.pareto_front(front))
+    assert len(r.cores) == 2, r.cores
+    # naive oracle: the sign of the second derivative of h (h'' < 0: locally concave)
+    d2 = np.gradient(np.gradient(h, u), u)
+    (left, right) = r.cores
+    assert left[1] <= right[0]
+    assert (d2[left[0]:left[1]] < 1e-9).all() and (d2[right[0]:right[1]] < 1e-9).all()
+    middle = front[left[1]:right[0]]
+    assert len(middle) and (d2[left[1]:right[0]] > -1e-6).mean() > 0.9  # the convex middle is no core
+    # without the dip the same region has one core
+    (one,) = paretolab.concave_regions(concave_convex_concave(dip=0.0)[0])
+    assert len(one.cores) == 1
 
 
 def test_regions_need_two_objectives():
@@ -486,7 +519,8 @@ def test_balanced_point_minimises_worst_normalised_loss():
     # on a concave front the balanced point lies in the unreachable region
     front = quarter_circle(101, concave=True)
     (r,) = paretolab.concave_regions(front)
-    assert r.core_start <= paretolab.balanced_point(front) < r.core_stop
+    ((core_start, core_stop),) = r.cores
+    assert core_start <= paretolab.balanced_point(front) < core_stop
 
 
 # --------------------------------------------------------------------------- bad input

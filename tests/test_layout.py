@@ -102,6 +102,9 @@ def test_front_utilities_stay_numpy_only():
 def test_no_public_name_is_also_a_submodule():
     modules = {m.split(".")[-1] for m in _modules()}
     assert not set(paretolab.__all__) & modules
+    # every submodule is reachable as paretolab.<name> without importing it first
+    top = {m.split(".")[1] for m in _modules() if m.count(".") >= 1}
+    assert set(paretolab._SUBMODULES) == top - {"__main__"}
 
 
 def test_top_level_functions_in_a_fresh_interpreter_whatever_was_imported_before(tmp_path):

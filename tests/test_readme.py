@@ -29,7 +29,7 @@ def test_readme_python_examples_run():
     exec(compile(first, "README.md", "exec"), namespace)
     region, front = namespace["region"], namespace["front"]
     assert abs(region.alpha - 1.0) < 1e-9
-    assert len(front[region.core]) > 0
+    assert all(len(front[a:b]) > 0 for a, b in region.cores)
     assert namespace["supported"].sum() < len(front) // 2
     namespace = {}
     exec(compile(own_problem, "README.md", "exec"), namespace)

@@ -68,9 +68,11 @@ def test_analyze_concave_runs_with_alpha_and_seed():
     assert len(a.front) == len(arc) and a.supported.sum() == 2
     (region,) = a.regions
     assert region.alpha == pytest.approx(1.0, rel=1e-9)
-    assert [(j.seed, j.alpha_low, j.alpha_high) for j in a.jumps] == [(0, 0.5, 1.5), (1, 1.5, 3.0)]
-    assert [d.alpha for d in a.seed_disagreements] == [1.5]
-    assert str(a).splitlines()[-1].startswith("VERDICT: 1 concave region")
+    (gap,) = a.gaps  # the runs of another method (no alpha) show the inside: concave
+    assert gap.jumps == ((0, 0.5, 1.5), (1, 1.5, 3.0)) and gap.kind == "concave"
+    assert gap.alpha == pytest.approx(1.0, rel=1e-9)
+    assert [o.value for o in a.outcomes if o.split] == [1.5]
+    assert str(a).splitlines()[-1].startswith("VERDICT (no): alpha is not tunable")
 
 
 def test_analyze_convex_and_three_objectives():
@@ -97,10 +99,38 @@ def test_noise_dents_are_not_reported_as_concave_regions(seed):
     pts, alpha, seeds = noisy_runs(concave=False, sigma=0.004, seed=seed)
     assert concave_regions(pareto_front(pts)), "the scatter does make dents at the default tolerance"
     a = analyze(pts, alpha=alpha, seed=seeds)
-    assert a.regions == () and a.shallow_regions >= 1 and a.jumps == ()
-    assert 0.01 < a.min_depth < 0.1
+    assert a.regions == () and [g for g in a.gaps if g.kind != "unresolved"] == [] and a.tunable == "yes"
+    assert a.noise_source == "seeds" and 0.01 < a.tolerances["depth"] < 0.1
     assert "noise" in str(a) and "no concave region" in str(a)
     # a real concave front with the same scatter keeps its region
     pts, alpha, seeds = noisy_runs(concave=True, sigma=0.004, seed=seed)
     b = analyze(pts, alpha=alpha, seed=seeds)
     assert len(b.regions) == 1 and b.regions[0].depth > 0.2
+
+
+def test_csv_round_trip_and_lenient_role_columns(tmp_path):
+    """What a user's CSV or our own to_csv holds comes back: no seed column stays no seeds,
+    weight and parameter columns are not taken as objectives, a blank converged cell is unknown
+    (converged), a blank or fractional seed is a label, a status column is not an objective."""
+    from paretolab.runs import Runs
+
+    r = Runs.from_arrays([[0.0, 1.0], [1.0, 0.0]], alpha=[0.1, 10.0])
+    r.to_csv(tmp_path / "a.csv")
+    back = read_csv(tmp_path / "a.csv")
+    assert back.seed is None and back.names == ("L0", "L1") and back.alpha.tolist() == [0.1, 10.0]
+    three = paretolab_sweep_3d()
+    three.to_csv(tmp_path / "b.csv")
+    back = read_csv(tmp_path / "b.csv")
+    assert back.names == ("L0", "L1", "L2")
+    np.testing.assert_array_equal(back.objectives, three.objectives)
+    text = "alpha,seed,converged,status,loss,penalty\n0.1,0.5,,ok,0,1\n1,,1,ok,0.5,0.5\n10,1.5,0,ok,1,0\n"
+    t = read_csv(write(tmp_path, text))
+    assert t.names == ("loss", "penalty") and t.converged.tolist() == [True, True, False]
+    assert len(set(t.seed.tolist())) == 3  # 0.5, unknown and 1.5: three distinct labels
+
+
+def paretolab_sweep_3d():
+    import paretolab
+
+    return paretolab.sweep("dtlz2", weights=[[1, 1, 1], [1, 2, 3]], seeds=1, steps=20, progress=False,
+                           problem_options={"n_var": 4})

@@ -161,7 +161,7 @@ DRIVER = '''
 import sys
 from paretolab import sweep
 
-if __name__ == "__main__":  # process pools start workers from a fresh interpreter (forkserver)
+if __name__ == "__main__":  # worker processes start from a fresh interpreter (spawn)
     sweep("{module}:train", alphas="rand:0:5:20", seeds=3, store=sys.argv[1], jobs=int(sys.argv[2]),
           progress=False)
 '''

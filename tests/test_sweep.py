@@ -23,7 +23,8 @@ from paretolab.runs import Runs
 
 def _core_bounds(front):
     (region,) = concave_regions(pareto_front(front))
-    core = pareto_front(front)[region.core]
+    ((core_start, core_stop),) = region.cores
+    core = pareto_front(front)[core_start:core_stop]
     assert len(core) > 10
     return core[0, 0], core[-1, 0]
 

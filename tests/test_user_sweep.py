@@ -435,3 +435,41 @@ def test_an_executor_failure_stops_the_sweep_keeping_finished_runs(tmp_path):
         assert sorted((r["alpha"], r["seed"]) for r in st.rows()) == [(1.0, 0), (2.0, 0)]
     r = sweep(three, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)  # resume elsewhere
     assert len(r) == 4 and not r.failed.any()
+
+
+def slow_or_bad(alpha, seed):
+    """alpha = 2 returns garbage at once; the others take a moment and return losses."""
+    import time
+
+    if alpha == 2.0:
+        return "oops"
+    time.sleep(0.3)
+    return (alpha, 1.0)
+
+
+def test_a_bad_return_on_workers_keeps_the_runs_already_running(tmp_path):
+    """Before: one bad return value killed every worker at once, losing the runs in flight."""
+    path = tmp_path / "runs.sqlite"
+    with pytest.raises(TypeError, match=r"train_fn returned 'oops'"):
+        sweep(slow_or_bad, alphas=[1.0, 2.0, 4.0], seeds=1, store=path, jobs=3, progress=False)
+    with open_store(path, readonly=True) as st:
+        assert sorted(r["alpha"] for r in st.rows()) == [1.0, 4.0]
+
+
+def test_a_pool_passed_in_is_never_closed_and_its_own_calls_are_left_alone(tmp_path):
+    """Before: an error closed the caller's pool (the next sweep on it failed), and a call of the
+    caller's own in the pool crashed the sweep with a KeyError."""
+    from paretolab.workers import WorkerPool
+
+    with WorkerPool(2) as pool:
+        mine = pool.submit(math.sqrt, 16.0)
+        with pytest.raises(TypeError, match=r"train_fn returned 'oops'"):
+            sweep(slow_or_bad, alphas=[1.0, 2.0], seeds=1, executor=pool, progress=False)
+        r = sweep(three, alphas=[0.25, 0.5], seeds=1, executor=pool, progress=False)
+        assert r.objectives.tolist() == [[0.25, 0.75, 0.0], [0.5, 0.5, 0.0]]
+        assert mine is not None
+    # resuming a finished store on workers runs nothing and returns the runs
+    path = tmp_path / "done.sqlite"
+    sweep(three, alphas=[0.25, 0.5], seeds=2, store=path, jobs=1, progress=False)
+    again = sweep(three, alphas=[0.25, 0.5], seeds=2, store=path, jobs=2, progress=False)
+    assert len(again) == 4

@@ -10,7 +10,7 @@ claim (measured in that run, never typed in) and a one-line verdict.
 >>> run_experiment("nope", ".")
 Traceback (most recent call last):
 ...
-ValueError: name: expected one of ['convex_vs_concave', 'mixed_front', 'model_concavity', 'methods', 'search', 'mlp', 'three_objectives'], got 'nope'
+paretolab.errors.ParetolabError: name: expected one of ['convex_vs_concave', 'mixed_front', 'model_concavity', 'methods', 'search', 'mlp', 'three_objectives'], got 'nope'
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import logging
 import time
 from dataclasses import replace
 
+from paretolab.errors import ParetolabError
 from paretolab.experiments._common import ExperimentResult, format_report
 
 __all__ = ["ExperimentResult", "describe", "format_report", "names", "run_experiment", "run_experiments",
@@ -46,7 +47,7 @@ def names() -> list[str]:
 
 def _module(name: str):
     if name not in _MODULES:
-        raise ValueError(f"name: expected one of {names()}, got {name!r}")
+        raise ParetolabError(f"name: expected one of {names()}, got {name!r}")
     return importlib.import_module(_MODULES[name])
 
 
@@ -87,7 +88,7 @@ def run_experiments(names=None, out_dir=".", *, quick: bool = False, progress: b
     chosen = list(names) if names else list(_MODULES)
     for n in chosen:
         if n not in _MODULES:
-            raise ValueError(f"names: expected experiment names from {list(_MODULES)}, got {n!r}")
+            raise ParetolabError(f"names: expected experiment names from {list(_MODULES)}, got {n!r}")
     results = []
     with tqdm(total=len(chosen), desc="experiments", unit="exp", disable=not progress, leave=False) as bar:
         for n in chosen:

@@ -54,8 +54,9 @@ def case(problem_name: str, *, quick: bool, n_var: int = 2):
         "alpha_star": [x.alpha for x in regions],
         "runs_in_concave_core": int(sum(x.runs_in_core for x in rep.regions)),
         "balanced_point_distance": balanced_distance(r.reached(), front),
-        "jumps": len(rep.jumps),
-        "seed_disagreements": len(rep.seed_disagreements),
+        "tunable": rep.tunable,
+        "gaps": [f"{g.kind} at alpha* {g.alpha:.3g}" for g in rep.gaps],
+        "alphas_where_seeds_disagree": sum(o.split for o in rep.outcomes if o.method == "linear"),
     }
     return prob, front, r, rep, numbers
 
@@ -69,8 +70,7 @@ def run(out_dir, *, quick: bool = False):
         label = "convex front" if name == "convex" else "concave front (Fonseca-Fleming)"
         P.plot_front(rep, ax=axes[col],
                      title=f"{label}: coverage {nums['coverage']:.0%}")
-        P.plot_alpha_response(r, critical=[x.alpha for x in rep.regions], ax=axes[2 + col],
-                              title=f"{label}: response to α")
+        P.plot_alpha_response(rep, ax=axes[2 + col], title=f"{label}: response to α")
     c, f = numbers["convex"], numbers["fonseca"]
     verdict = (f"convex: alpha reaches {c['coverage']:.0%} of the front (balanced point missed by "
                f"{c['balanced_point_distance']:.3f}); concave: {f['coverage']:.0%} "

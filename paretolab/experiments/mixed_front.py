@@ -43,8 +43,7 @@ def run(out_dir, *, quick: bool = False):
     top, bottom = fig.subfigures(2, 1)
     ax_front, ax_resp = top.subplots(1, 2)
     P.plot_front(rep, ax=ax_front, title=f"DENT: sweep of α, coverage {rep.coverage:.0%}")
-    P.plot_alpha_response(r, critical=[x.alpha for x in rep.regions], ax=ax_resp,
-                          title="response to α: a step at α*")
+    P.plot_alpha_response(rep, ax=ax_resp, title="response to α: a step at α*")
     basins = {}
     for ax, k in zip(bottom.subplots(1, len(BASIN_FACTORS)), BASIN_FACTORS):
         a = k * region.alpha
@@ -52,7 +51,7 @@ def run(out_dir, *, quick: bool = False):
         P.plot_basins(g, ax=ax, pareto_set=prob.pareto_set(101), colorbar=k == BASIN_FACTORS[-1],
                       title=f"basins at α = {a:.3g} ({k:g} α*)")
         basins[f"{a:.3g}"] = g.fractions(split=_split(front, region))
-    jumps = rep.jumps
+    jumps = [g for g in rep.gaps if g.kind != "unresolved"]
     numbers = {
         "alpha_star": region.alpha,
         "concave_share": region.share,
@@ -61,9 +60,11 @@ def run(out_dir, *, quick: bool = False):
         "runs": len(r),
         "converged": int((r.converged & ~r.diverged).sum()),
         "runs_in_concave_core": int(sum(x.runs_in_core for x in rep.regions)),
-        "seeds_that_jump": len({j.seed for j in jumps}),
-        "observed_jump_alphas": sorted({round(np.sqrt(j.alpha_low * j.alpha_high), 4) for j in jumps}),
-        "seed_disagreements": len(rep.seed_disagreements),
+        "tunable": rep.tunable,
+        "gaps": [f"{g.kind} at alpha* {g.alpha:.3g}" for g in rep.gaps],
+        "seeds_that_jump": max((g.seeds for g in jumps), default=0),
+        "jump_brackets": [list(g.alpha_bracket) for g in jumps if g.alpha_bracket is not None],
+        "alphas_where_seeds_disagree": sum(o.split for o in rep.outcomes if o.method == "linear"),
         "basins": basins,
     }
     at = basins[f"{region.alpha:.3g}"]

@@ -57,7 +57,7 @@ def run(out_dir, *, quick: bool = False):
         ax_f, ax_r, ax_b = row.subplots(1, 3)
         label = "lasso |w1|+|w2|" if name.endswith("lasso") else "ridge w1²+w2² (control)"
         P.plot_front(rep, ax=ax_f, title=f"{label}: coverage {rep.coverage:.0%}")
-        P.plot_alpha_response(r, critical=[x.alpha for x in rep.regions], ax=ax_r, title=f"{label}: response to α")
+        P.plot_alpha_response(rep, ax=ax_r, title=f"{label}: response to α")
         g = basin_grid(prob, lasso_alpha, front=front, n=9 if quick else 41, steps=800 if quick else 2000,
                        threads=1)
         P.plot_basins(g, ax=ax_b, pareto_set=prob.pareto_set(101), title=f"{label}: basins at α = {lasso_alpha:.3g}")
@@ -71,7 +71,8 @@ def run(out_dir, *, quick: bool = False):
             "alpha_star": [x.alpha for x in regions],
             "collapsed_where_not_optimal": int((collapsed & below).sum()),
             "runs_where_w0_not_optimal": int(below.sum()),
-            "alphas_where_seeds_disagree": len(rep.seed_disagreements),
+            "alphas_where_seeds_disagree": sum(o.split for o in rep.outcomes if o.method == "linear"),
+            "tunable": rep.tunable,
             "basin_alpha": lasso_alpha,
             "basin_share_collapsed": float(collapsed_grid.sum() / max(g.converged.sum(), 1)),
         }
