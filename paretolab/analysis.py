@@ -617,7 +617,12 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         return ()
     seed = runs.seed if runs.seed is not None else _pseudo_seeds(runs.alpha, pos, linear)
     # each seed's steps between neighbouring alphas
-    steps = []  # (seed, alpha_lo, alpha_hi, pos_lo, pos_hi, row_lo, row_hi, isolated)
+    # each seed's steps between neighbouring alphas that moved farther than a gap: (seed,
+    # alpha_lo, alpha_hi, pos_lo, pos_hi, row_lo, row_hi, isolated, suspect). Isolated: both
+    # neighbouring steps moved at most 1/STEP_RATIO as far (a jump). Suspect: a neighbouring
+    # step is missing or the step is 1.5x larger than both (it may hide a jump); a step among
+    # steps of its size is the smooth fast move of a coarse grid along a convex stretch.
+    steps = []
     for s in np.unique(seed[linear]):
         rows = np.flatnonzero(linear & (seed == s))
         rows = rows[np.lexsort((pos[rows], runs.alpha[rows]))]
@@ -628,8 +633,9 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
             before = move[k - 1] if k > 0 else None
             after = move[k + 1] if k + 1 < move.size else None
             isolated = before is not None and after is not None and max(before, after) <= move[k] / STEP_RATIO
+            suspect = before is None or after is None or move[k] >= 1.5 * max(before, after)
             steps.append((int(s), float(runs.alpha[rows[k]]), float(runs.alpha[rows[k + 1]]), pos[rows[k]],
-                          pos[rows[k + 1]], rows[k], rows[k + 1], isolated))
+                          pos[rows[k + 1]], rows[k], rows[k + 1], isolated, suspect))
     if not steps:
         return ()
     # stretches no weighted sum reached: between consecutive weighted-sum points along the front
@@ -664,6 +670,8 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         eps_inside = _epsilons(a_pt, b_pt)
         if depth_behind > tau:
             kind, settle = "concave", {"alphas": [], "epsilons": eps_inside}
+        elif not any(st[8] for st in crossing):
+            continue  # the seeds moved across it as fast as before and after: a coarse grid, no sign of a jump
         elif any(st[7] for st in crossing):
             # a jump: the seed barely moved before and after; a convex stretch the grid skipped
             # would show as moves on both sides. The edge's alpha still tells straight from concave

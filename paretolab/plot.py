@@ -96,10 +96,10 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
     ----------
     report : Report
         From :func:`paretolab.compare` or :func:`paretolab.analyze` (2 objectives). Its front
-        is drawn as a line, except across a gap of an empirical front (no run there: a thin
-        dotted line, not a trade-off anyone reached); the supported points as the hull; each
-        region as a hatched patch with its cores as thick lines; each gap as a dotted bracket
-        beside the front; alpha* labels stacked so that they do not collide. Runs are
+        is drawn as a line, except across a gap of an empirical front (no run there: a dotted
+        line, not a trade-off anyone reached); the supported points as the hull; each region
+        as a hatched patch with its cores as thick lines; each gap as a thick dotted line
+        coloured by its kind; alpha* labels stacked so that they do not collide. Runs are
         coloured by alpha on a log scale (colour bar); runs that did not pass the
         stationarity test are hollow; diverged and failed runs are not drawn but counted in
         the legend; runs without an alpha (MDMM) are grey triangles.
@@ -183,20 +183,14 @@ def _front_line(ax, report, label):
 
 
 def _gap_bracket(ax, report, gap, *, first: bool):
-    """A dotted line just outside the front over a gap, labelled by its kind."""
+    """A thick dotted line over the stretch of a gap, coloured by its kind: along the reference
+    front, or straight across on an empirical front (where nothing was reached)."""
     f = report.front
-    lo, span = F.extent(f)
-    a, b = (np.asarray(gap.left) - lo) / span, (np.asarray(gap.right) - lo) / span
-    d = b - a
-    n = np.array([d[1], -d[0]]) / max(np.hypot(*d), 1e-12)  # away from the origin
-    off = 0.04 * n
-    pts = np.array([a, a + off, b + off, b]) * span + lo
-    style = {"concave": "#21918c", "unexplored": "#b5de2b", "unresolved": "0.55"}[gap.kind]
-    ax.plot(pts[:, 0], pts[:, 1], ":", color=style, lw=2.0, gid="gap", zorder=3,
+    inside = f[(f[:, 0] > gap.left[0]) & (f[:, 0] < gap.right[0])] if not report.empirical else np.zeros((0, 2))
+    pts = np.vstack([gap.left, inside, gap.right])
+    colour = {"concave": "#21918c", "unexplored": "#b5de2b", "unresolved": "0.55"}[gap.kind]
+    ax.plot(pts[:, 0], pts[:, 1], ":", color=colour, lw=2.6, gid="gap", zorder=3,
             label=f"gap no run reached ({gap.kind})")
-    if report.empirical:
-        ax.plot([gap.left[0], gap.right[0]], [gap.left[1], gap.right[1]], ":", color="0.6", lw=0.9, gid="gap",
-                zorder=1, label="straight line across a gap (nothing reached)" if first else None)
 
 
 def _alpha_labels(ax, f, anchors):

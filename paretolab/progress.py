@@ -37,9 +37,8 @@ def progress_bar(progress, total: int, *, initial: int = 0, desc: str = "", unit
                leave=True, mininterval=0.5, unit_scale=unit != "run")
 
     def update(done, **postfix):
-        bar.n = done
         if postfix:
             bar.set_postfix(refresh=False, **postfix)
-        bar.refresh()
+        bar.update(done - bar.n)  # redraws at most every mininterval seconds
     return update, bar.close
 

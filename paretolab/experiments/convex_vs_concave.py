@@ -42,7 +42,7 @@ def balanced_distance(points, front) -> float:
 def case(problem_name: str, *, quick: bool, n_var: int = 2):
     prob = get_problem(problem_name, n_var=n_var)
     front = F.pareto_front(prob.true_front(201 if quick else 1001))
-    r = sweep_problem(prob, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25",
+    r = sweep_problem(prob, progress=False, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25",
                       seeds=3 if quick else SEEDS, steps=1200 if quick else 2000, threads=1)
     rep = compare(r, front)
     regions = F.concave_regions(front)

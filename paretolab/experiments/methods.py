@@ -30,7 +30,7 @@ def run(out_dir, *, quick: bool = False):
     prob = get_problem("fonseca", n_var=2 if quick else 10)
     front = F.pareto_front(prob.true_front(201 if quick else 2001))
     n = 7 if quick else 21
-    r = sweep_problem(prob, method=["linear", "chebyshev", "mdmm"], alphas=f"log:1e-2:1e2:{n}",
+    r = sweep_problem(prob, progress=False, method=["linear", "chebyshev", "mdmm"], alphas=f"log:1e-2:1e2:{n}",
                       epsilons=f"lin:0.05:0.95:{n}", seeds=2 if quick else 4, steps=1000 if quick else 2000,
                       threads=1)
     rep = compare(r, front)

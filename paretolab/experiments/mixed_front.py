@@ -34,7 +34,7 @@ def run(out_dir, *, quick: bool = False):
     prob = get_problem("dent")
     front = F.pareto_front(prob.true_front(201 if quick else 1001))
     (region,) = F.concave_regions(front)
-    r = sweep_problem(prob, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25", seeds=3 if quick else 8,
+    r = sweep_problem(prob, progress=False, alphas="log:1e-2:1e2:9" if quick else "log:1e-2:1e2:25", seeds=3 if quick else 8,
                       steps=800 if quick else 2000, threads=1)
     rep = compare(r, front)
     from matplotlib.figure import Figure

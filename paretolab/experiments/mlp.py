@@ -44,7 +44,7 @@ def run(out_dir, *, quick: bool = False):
     prob = get_problem("mlp")
     ref = reference_front(prob, pop_size=40 if quick else 100, n_gen=30 if quick else 250, seed=0,
                           progress=False)
-    r = sweep_problem(prob, threads=1, alphas="log:1e-2:1e2:5" if quick else "log:1e-2:1e2:13", seeds=2 if quick else 4,
+    r = sweep_problem(prob, progress=False, threads=1, alphas="log:1e-2:1e2:5" if quick else "log:1e-2:1e2:13", seeds=2 if quick else 4,
               steps=3000 if quick else 6000)
     ok = r.converged & ~r.diverged
     finite = ~r.diverged & np.isfinite(r.objectives).all(axis=1)

@@ -42,7 +42,7 @@ def run(out_dir, *, quick: bool = False):
         prob = get_problem(name)
         front = F.pareto_front(prob.true_front(201 if quick else 1001))
         regions = F.concave_regions(front)
-        r = sweep_problem(prob, alphas="log:1e-2:1:9" if quick else "log:1e-2:1:25", seeds=3 if quick else 8,
+        r = sweep_problem(prob, progress=False, alphas="log:1e-2:1:9" if quick else "log:1e-2:1:25", seeds=3 if quick else 8,
                           steps=1000 if quick else 3000, threads=1)
         rep = compare(r, front)
         ok = r.converged & ~r.diverged

@@ -46,7 +46,7 @@ def trajectories(problem, *, budget: int, repeats: int, steps: int):
     # the order of random draws matters (best-so-far): use unsorted draws with the same values
     draws = [np.random.default_rng(2000 + rep).permutation(d) for rep, d in enumerate(draws)]
     alphas = np.unique(np.concatenate(grids + draws))
-    r = sweep_problem(prob, alphas=alphas, seeds=repeats, steps=steps, threads=1)
+    r = sweep_problem(prob, progress=False, alphas=alphas, seeds=repeats, steps=steps, threads=1)
     ok = r.converged & ~r.diverged
     dist = np.where(ok, np.linalg.norm((r.objectives - lo) / span - target, axis=1), np.inf)
     table = {(float(a), int(s)): d for a, s, d in zip(r.alpha, r.seed, dist)}

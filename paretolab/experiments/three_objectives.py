@@ -45,7 +45,7 @@ def run(out_dir, *, quick: bool = False):
     front = prob.true_front(300 if quick else 1000)
     w = simplex_lattice(4 if quick else 8)
     w = w[(w > 0).all(axis=1)] if not quick else w  # interior weights: every objective counts
-    r = sweep_problem(prob, weights=w, threads=1, method=["linear", "chebyshev"], seeds=2 if quick else 3,
+    r = sweep_problem(prob, progress=False, weights=w, threads=1, method=["linear", "chebyshev"], seeds=2 if quick else 3,
               steps=800 if quick else 2000)
     ok = r.converged & ~r.diverged
     supported = F.is_supported(front)
