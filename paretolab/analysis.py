@@ -462,24 +462,30 @@ def seed_noise(points_unit, setting, position, gap: float = GAP) -> tuple[float 
     (0.0095, 4)
     """
     pts = np.asarray(points_unit, dtype=float)
-    setting = np.asarray(setting)
-    position = np.asarray(position, dtype=float)
-    _, group = np.unique(setting, return_inverse=True)
-    order = np.lexsort((position, group))
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
-    devs = []
-    for rows in np.split(order, bounds):
-        if rows.size < 2:
-            continue
-        for c in _clusters_along(position[rows], pts[rows], gap):
-            if c.size < 2:
-                continue
-            p = pts[rows[c]]
-            devs.append(((p - p.mean(axis=0)) ** 2).sum(axis=1) * c.size / (c.size - 1))
-    if not devs:
+    _, group = np.unique(np.asarray(setting), return_inverse=True)
+    order, cluster = _grouped_clusters(group, np.asarray(position, dtype=float), pts, gap)
+    size = np.bincount(cluster)
+    big = size[cluster] >= 2
+    if not big.any():
         return None, 0
-    dev = np.concatenate(devs)
+    p = pts[order]
+    mean = np.stack([np.bincount(cluster, weights=p[:, j]) / size for j in range(p.shape[1])], axis=1)
+    dev = ((p - mean[cluster]) ** 2).sum(axis=1) * size[cluster] / np.maximum(size[cluster] - 1, 1)
+    dev = dev[big]
     return float(math.sqrt(np.median(dev) / (2 * math.log(2)))), int(dev.size)
+
+
+def _grouped_clusters(group: np.ndarray, pos: np.ndarray, unit: np.ndarray, gap: float):
+    """Rows ordered by (group, position along the front) and the cluster number of each, in that
+    order: a new cluster starts with a new group or where neighbours are more than ``gap`` apart.
+    O(n log n), no loop over groups."""
+    order = np.lexsort((pos, group))
+    if order.size == 0:
+        return order, np.zeros(0, dtype=np.intp)
+    g, u = group[order], unit[order]
+    step = np.linalg.norm(np.diff(u, axis=0), axis=1)
+    new = np.r_[True, (np.diff(g) != 0) | (step > gap)]
+    return order, np.cumsum(new) - 1
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -530,27 +536,44 @@ def _outcomes(runs: Runs, ok: np.ndarray, unit: np.ndarray, pos: np.ndarray, gap
     finite = ~runs.failed & np.isfinite(runs.objectives).all(axis=1)
     m = runs.objectives.shape[1]
     value = np.where(runs.method == "mdmm", runs.epsilon, runs.alpha)
-    if m == 2:
-        label = np.char.add(np.where(runs.method == "mdmm", "eps=", "alpha="), np.char.mod("%.4g", value))
-    else:
-        label = np.array(["w=" + ",".join(f"{v:g}" for v in w) for w in runs.weights])
     rows = np.flatnonzero(finite & (np.isfinite(value) | (m > 2)))
     if rows.size == 0:
         return ()
-    seed = runs.seed if runs.seed is not None else np.full(len(runs), -1)
-    key = np.char.add(np.char.add(runs.method[rows].astype(str), "|"), label[rows])
-    out = []
-    for k in dict.fromkeys(key.tolist()):
-        at = rows[key == k]
-        clusters = []
-        for c in _clusters_along(pos[at], unit[at], gap):
-            members = at[c]
-            good = members[ok[members]]
-            clusters.append(Cluster(tuple(float(v) for v in np.median(runs.objectives[members], axis=0)),
-                                    int(members.size), tuple(int(s) for s in sorted(seed[members]) if s >= 0),
-                                    int(good.size)))
-        out.append(Outcomes(str(runs.method[at[0]]), float(value[at[0]]), tuple(clusters), str(label[at[0]])))
-    return tuple(out)
+    setting = np.c_[np.unique(runs.method[rows], return_inverse=True)[1], value[rows] if m == 2 else
+                    np.unique(runs.weights[rows], axis=0, return_inverse=True)[1].reshape(-1)]
+    _, group = np.unique(setting, axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    order, cluster = _grouped_clusters(group, pos[rows], unit[rows], gap)
+    members = rows[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(cluster) != 0])
+    # per cluster: the coordinate-wise median (a sort of each coordinate within the clusters)
+    size = np.diff(np.r_[starts, members.size])
+    med = np.empty((starts.size, m))
+    for j in range(m):
+        srt = np.lexsort((runs.objectives[members, j], cluster))
+        vals = runs.objectives[members[srt], j]
+        lo, hi = starts + (size - 1) // 2, starts + size // 2
+        med[:, j] = 0.5 * (vals[lo] + vals[hi])
+    conv = np.add.reduceat(ok[members].astype(int), starts)
+    seed = runs.seed[members] if runs.seed is not None else None
+    cluster_group = group[order][starts]
+    out, current, first_rows = [], [], []
+    for c, (st, n) in enumerate(zip(starts, size)):
+        seeds = () if seed is None else tuple(int(v) for v in np.sort(seed[st : st + n]))
+        current.append(Cluster(tuple(float(v) for v in med[c]), int(n), seeds, int(conv[c])))
+        first_rows.append(int(members[st : st + n].min()))
+        if c + 1 == starts.size or cluster_group[c + 1] != cluster_group[c]:
+            first = min(first_rows[-len(current):])
+            if m == 2:
+                label = ("eps=" if runs.method[first] == "mdmm" else "alpha=") + f"{value[first]:.6g}"
+            else:
+                label = "w=" + ",".join(f"{v:g}" for v in runs.weights[first])
+            out.append((first, Outcomes(str(runs.method[first]), float(value[first]), tuple(current), label)))
+            current = []
+    if m == 2:  # by method (in order of appearance), then value
+        methods = list(dict.fromkeys(runs.method[rows].tolist()))
+        return tuple(o for _, o in sorted(out, key=lambda t: (methods.index(t[1].method), t[1].value)))
+    return tuple(o for _, o in sorted(out, key=lambda t: t[0]))  # in the order the weights came
 
 
 # --------------------------------------------------------------------------- regions

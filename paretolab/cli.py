@@ -437,7 +437,6 @@ def _print_outcomes(report, method: str, out) -> None:
     """Per setting: converged/runs, hits and local minima against the analytic front when known,
     and where the runs landed: clusters along the front, never their mean."""
     m = report.front.shape[1]
-    outcome = report.outcome
     known = method == "linear" and m == 2 and not report.empirical
     if known:
         print("global = converged at the weighted-sum optimum of the analytic front; "
@@ -445,24 +444,28 @@ def _print_outcomes(report, method: str, out) -> None:
     name = "weights" if m > 2 else ("eps" if method == "mdmm" else "alpha")
     print(f"{name:>10s}  conv/runs  " + ("global  local  " if known else "")
           + "where the runs landed: runs (converged) at the median (" + ", ".join(report.names) + ")", file=out)
-    runs = report.runs
+    labels, index = np.unique(_labels(report.runs), return_inverse=True)
+    count = {k: np.bincount(index, weights=mask, minlength=labels.size) for k, mask in
+             (("runs", np.ones(len(index))), ("conv", report.converged), ("global", report.outcome == "global"),
+              ("local", report.outcome == "local"))}
+    where = {lab: i for i, lab in enumerate(labels)}
     for o in report.outcomes:
-        rows = np.asarray([lab == o.label for lab in _labels(runs)]) & (runs.method == o.method)
-        conv = int((rows & report.converged).sum())
-        counts = ""
-        if known:
-            counts = f"{int((rows & (outcome == 'global')).sum()):6d}  {int((rows & (outcome == 'local')).sum()):5d}  "
-        shown = o.label.split("=", 1)[1]
-        where = "; ".join(f"{c.runs} ({c.converged}) at ({', '.join(f'{v:.4g}' for v in c.point)})" for c in o.clusters)
-        print(f"{shown:>10s}  {conv:4d}/{int(rows.sum()):<4d}  " + counts + where, file=out)
+        k = where[o.label]
+        counts = f"{int(count['global'][k]):6d}  {int(count['local'][k]):5d}  " if known else ""
+        clusters = "; ".join(f"{c.runs} ({c.converged}) at ({', '.join(f'{v:.4g}' for v in c.point)})"
+                             for c in o.clusters)
+        print(f"{o.label.split('=', 1)[1]:>10s}  {int(count['conv'][k]):4d}/{int(count['runs'][k]):<4d}  " + counts
+              + clusters, file=out)
     print(f"VERDICT ({report.tunable}): {report.verdict}", file=out)
 
 
-def _labels(runs) -> list[str]:
+def _labels(runs) -> np.ndarray:
     """The setting label of each run, as the report's outcomes name it."""
     if runs.objectives.shape[1] > 2:
-        return ["w=" + ",".join(f"{v:g}" for v in w) for w in runs.weights]
-    return [f"eps={e:.4g}" if m == "mdmm" else f"alpha={a:.4g}" for m, a, e in zip(runs.method, runs.alpha, runs.epsilon)]
+        return np.array(["w=" + ",".join(f"{v:g}" for v in w) for w in runs.weights])
+    values = np.where(runs.method == "mdmm", runs.epsilon, runs.alpha)
+    prefix = np.where(runs.method == "mdmm", "eps=", "alpha=")
+    return np.char.add(prefix, np.char.mod("%.6g", values))
 
 
 def main(argv: list[str] | None = None) -> int:
