@@ -535,7 +535,7 @@ def _outcomes(runs: Runs, ok: np.ndarray, unit: np.ndarray, pos: np.ndarray, gap
     runs with finite losses along the front (``pos``), each with how many of them converged."""
     finite = ~runs.failed & np.isfinite(runs.objectives).all(axis=1)
     m = runs.objectives.shape[1]
-    value = np.where(runs.method == "mdmm", runs.epsilon, runs.alpha)
+    value = np.where(runs.method == "eps", runs.epsilon, runs.alpha)
     rows = np.flatnonzero(finite & (np.isfinite(value) | (m > 2)))
     if rows.size == 0:
         return ()
@@ -565,7 +565,7 @@ def _outcomes(runs: Runs, ok: np.ndarray, unit: np.ndarray, pos: np.ndarray, gap
         if c + 1 == starts.size or cluster_group[c + 1] != cluster_group[c]:
             first = min(first_rows[-len(current):])
             if m == 2:
-                label = ("eps=" if runs.method[first] == "mdmm" else "alpha=") + f"{value[first]:.6g}"
+                label = ("eps=" if runs.method[first] == "eps" else "alpha=") + f"{value[first]:.6g}"
             else:
                 label = "w=" + ",".join(f"{v:g}" for v in runs.weights[first])
             out.append((first, Outcomes(str(runs.method[first]), float(value[first]), tuple(current), label)))
@@ -829,8 +829,8 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05,
         unit = (finite.objectives - g.lo) / g.span
         pos = _project(g, unit)[1]
         setting = np.char.add(finite.method.astype(str), np.char.mod(
-            "|%r", np.where(finite.method == "mdmm", finite.epsilon, finite.alpha)))
-        has_setting = np.isfinite(np.where(finite.method == "mdmm", finite.epsilon, finite.alpha))
+            "|%r", np.where(finite.method == "eps", finite.epsilon, finite.alpha)))
+        has_setting = np.isfinite(np.where(finite.method == "eps", finite.epsilon, finite.alpha))
         sigma, used = seed_noise(unit[evidence & has_setting], setting[evidence & has_setting],
                                  pos[evidence & has_setting])
         if sigma is not None:

@@ -62,9 +62,9 @@ def sweep_problem(
     seeds : int or sequence of int, optional
         ``N`` means seeds ``0..N-1`` (default 8).
     method : str or sequence of str
-        ``"linear"``, ``"chebyshev"`` or ``"mdmm"``; several methods are swept one after another.
+        ``"linear"``, ``"chebyshev"`` or ``"eps"``; several methods are swept one after another.
     epsilons : array_like or str
-        Constraint levels for ``"mdmm"`` (minimise L0 subject to L1 = eps, or <= eps with
+        Constraint levels for ``"eps"`` (minimise L0 subject to L1 = eps, or <= eps with
         ``constraint="le"``).
     weights : array_like, shape (W, m)
         For problems with ``m > 2`` objectives instead of ``alphas``: one weight vector per row.

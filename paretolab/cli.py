@@ -104,12 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--scheduler", help="with --fn: address of a Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--retry-failed", action="store_true", help="with --fn: rerun only the failed runs")
     sw.add_argument("--alphas", help="alpha spec for linear/chebyshev, e.g. log:1e-2:1e2:21")
-    sw.add_argument("--epsilons", help="eps spec for mdmm (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10")
+    sw.add_argument("--epsilons", help="eps spec for --method eps (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10")
     sw.add_argument("--weights", help="for problems with m > 2 objectives: weight vectors, rows "
                     "separated by ';', e.g. '1,0,0;0,1,0;1,1,1'")
     sw.add_argument("--seeds", type=int, default=None, help="number of seeds per alpha (default 8; "
                     "with --fn and an existing store: the stored plan)")
-    sw.add_argument("--method", default="linear", help="linear, chebyshev or mdmm (default linear)")
+    sw.add_argument("--method", default="linear", help="linear, chebyshev or eps (default linear)")
     sw.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
     sw.add_argument("--lr", type=float, default=1e-2, help="learning rate (default 0.01)")
     sw.add_argument("--optimizer", default="adam", help="adam or sgd (default adam)")
@@ -441,7 +441,7 @@ def _print_outcomes(report, method: str, out) -> None:
     if known:
         print("global = converged at the weighted-sum optimum of the analytic front; "
               "local = converged elsewhere on the front (a local minimum)", file=out)
-    name = "weights" if m > 2 else ("eps" if method == "mdmm" else "alpha")
+    name = "weights" if m > 2 else ("eps" if method == "eps" else "alpha")
     print(f"{name:>10s}  conv/runs  " + ("global  local  " if known else "")
           + "where the runs landed: runs (converged) at the median (" + ", ".join(report.names) + ")", file=out)
     labels, index = np.unique(_labels(report.runs), return_inverse=True)
@@ -463,8 +463,8 @@ def _labels(runs) -> np.ndarray:
     """The setting label of each run, as the report's outcomes name it."""
     if runs.objectives.shape[1] > 2:
         return np.array(["w=" + ",".join(f"{v:g}" for v in w) for w in runs.weights])
-    values = np.where(runs.method == "mdmm", runs.epsilon, runs.alpha)
-    prefix = np.where(runs.method == "mdmm", "eps=", "alpha=")
+    values = np.where(runs.method == "eps", runs.epsilon, runs.alpha)
+    prefix = np.where(runs.method == "eps", "eps=", "alpha=")
     return np.char.add(prefix, np.char.mod("%.6g", values))
 
 

@@ -2,7 +2,7 @@
 
 A :class:`Plan` is the product of methods x values x seeds, in that order (method-major, then
 value, then seed), with the spec it came from. Values are the weight alpha of ``L = L0 +
-alpha*L1`` (``"linear"``, ``"chebyshev"``), the constraint level eps of ``"mdmm"`` (minimise
+alpha*L1`` (``"linear"``, ``"chebyshev"``), the constraint level eps of ``"eps"`` (minimise
 L0 subject to L1 = eps), or, for ``m > 2`` objectives, one weight vector per row. A seed sets
 a run's initialisation, so the same seed starts from the same point for every value and method.
 
@@ -30,11 +30,30 @@ import numpy as np
 
 from paretolab.errors import ParetolabError
 
-__all__ = ["GRID_KINDS", "METHODS", "Plan", "grid", "make_plan", "parse_alphas", "parse_seeds", "parse_values"]
+__all__ = ["GRID_KINDS", "METHODS", "Plan", "check_method", "grid", "make_plan", "parse_alphas", "parse_seeds",
+           "parse_values"]
 
 GRID_KINDS = ("lin", "log", "rand", "rand-log")
-METHODS = ("linear", "chebyshev", "mdmm")
-"""Scalarisations a plan can name; :func:`paretolab.scalarize.make_scalarizer` builds each."""
+METHODS = ("linear", "chebyshev", "eps")
+"""Scalarisations a plan can name; :func:`paretolab.scalarize.make_scalarizer` builds each:
+the weighted sum, Chebyshev and the epsilon-constraint (minimise L0 subject to L1 = eps, by
+MDMM)."""
+
+
+def check_method(method) -> str:
+    """``method`` if it is one of :data:`METHODS`; the old name ``"mdmm"`` is refused with the new.
+
+    >>> check_method("mdmm")
+    Traceback (most recent call last):
+    ...
+    paretolab.errors.ParetolabError: method: 'mdmm' is now called 'eps' (the epsilon-constraint it solves: minimise L0 subject to L1 = eps); expected one of ('linear', 'chebyshev', 'eps')
+    """
+    if method == "mdmm":
+        raise ParetolabError("method: 'mdmm' is now called 'eps' (the epsilon-constraint it solves: minimise L0 "
+                             f"subject to L1 = eps); expected one of {METHODS}")
+    if method not in METHODS:
+        raise ParetolabError(f"method: expected one of {METHODS}, got {method!r}")
+    return method
 
 
 def grid(kind: str, lo: float, hi: float, n: int, *, seed: int = 0, name: str = "alphas") -> np.ndarray:
@@ -155,9 +174,9 @@ def parse_seeds(seeds) -> np.ndarray:
 class Plan:
     """The runs to make, one row per run: method-major, then value, then seed.
 
-    ``alpha`` is NaN for ``"mdmm"`` runs and for ``m > 2`` objectives, ``epsilon`` NaN for the
+    ``alpha`` is NaN for ``"eps"`` runs and for ``m > 2`` objectives, ``epsilon`` NaN for the
     others; ``weights`` ``(K, m)`` holds each run's weight vector (``(1, alpha)`` for two
-    objectives, the given rows for more, NaN for ``"mdmm"``). ``spec`` is what the values came
+    objectives, the given rows for more, NaN for ``"eps"``). ``spec`` is what the values came
     from: ``{"alphas": str or None, "epsilons": str or None, "grid_seed": int}``.
     """
 
@@ -174,11 +193,11 @@ class Plan:
     def values(self, method: str) -> np.ndarray:
         """The per-run setting of the rows of ``method``: alpha, eps, or weight rows (m > 2).
 
-        >>> make_plan(methods=["linear", "mdmm"], alphas=[1.0], epsilons=[0.3], seeds=1).values("mdmm")
+        >>> make_plan(methods=["linear", "eps"], alphas=[1.0], epsilons=[0.3], seeds=1).values("eps")
         array([0.3])
         """
         rows = self.method == method
-        if method == "mdmm":
+        if method == "eps":
             return self.epsilon[rows]
         if self.weights.shape[1] > 2:
             return self.weights[rows]
@@ -190,32 +209,31 @@ def make_plan(*, methods="linear", alphas=None, epsilons=None, weights=None, see
     """Build a :class:`Plan`, checking that each method gets the values it sweeps.
 
     ``"linear"`` and ``"chebyshev"`` sweep ``alphas`` (two objectives) or ``weights`` (a
-    ``(W, m)`` array, ``m > 2`` objectives); ``"mdmm"`` sweeps ``epsilons`` (two objectives).
+    ``(W, m)`` array, ``m > 2`` objectives); ``"eps"`` sweeps ``epsilons`` (two objectives).
     ``problem`` names the problem in error messages.
 
     Examples
     --------
-    >>> p = make_plan(methods=["linear", "mdmm"], alphas=[0.5, 2.0], epsilons=[1.0], seeds=2)
+    >>> p = make_plan(methods=["linear", "eps"], alphas=[0.5, 2.0], epsilons=[1.0], seeds=2)
     >>> p.method.tolist(), p.epsilon[4:].tolist()
-    (['linear', 'linear', 'linear', 'linear', 'mdmm', 'mdmm'], [1.0, 1.0])
+    (['linear', 'linear', 'linear', 'linear', 'eps', 'eps'], [1.0, 1.0])
     >>> make_plan(methods="ridge", alphas=[1.0])
     Traceback (most recent call last):
     ...
-    paretolab.errors.ParetolabError: method: expected one of ('linear', 'chebyshev', 'mdmm'), got 'ridge'
+    paretolab.errors.ParetolabError: method: expected one of ('linear', 'chebyshev', 'eps'), got 'ridge'
     """
     methods = [methods] if isinstance(methods, str) else list(methods)
     if not methods:
         raise ParetolabError(f"method: expected one of {METHODS} or a list of them, got an empty list")
     for m in methods:
-        if m not in METHODS:
-            raise ParetolabError(f"method: expected one of {METHODS}, got {m!r}")
+        check_method(m)
     methods = list(dict.fromkeys(methods))
     which = f"problem {problem!r}" if problem else "this problem"
     seed_list = parse_seeds(seeds)
     values = {}
     if n_obj > 2:
-        if "mdmm" in methods:
-            raise ParetolabError(f"method: 'mdmm' sweeps support 2 objectives, {which} has {n_obj}; "
+        if "eps" in methods:
+            raise ParetolabError(f"method: 'eps' sweeps support 2 objectives, {which} has {n_obj}; "
                                  "use 'linear' or 'chebyshev' with weights=...")
         if weights is None or alphas is not None:
             raise ParetolabError(f"weights: {which} has {n_obj} objectives; pass weights=... of shape (W, "
@@ -230,9 +248,9 @@ def make_plan(*, methods="linear", alphas=None, epsilons=None, weights=None, see
         if weights is not None:
             raise ParetolabError("weights: for 2 objectives pass alphas (L = L0 + alpha*L1) instead")
         for m in methods:
-            if m == "mdmm":
+            if m == "eps":
                 if epsilons is None:
-                    raise ParetolabError("epsilons: method 'mdmm' sweeps eps (min L0 s.t. L1 = eps); pass "
+                    raise ParetolabError("epsilons: method 'eps' sweeps eps (min L0 s.t. L1 = eps); pass "
                                          "epsilons=...")
                 values[m] = parse_values(epsilons, "epsilons", seed=grid_seed)
             else:
@@ -252,7 +270,7 @@ def make_plan(*, methods="linear", alphas=None, epsilons=None, weights=None, see
     if n_obj > 2:
         alpha, epsilon, w = np.full(K, np.nan), np.full(K, np.nan), value
     else:
-        is_eps = method == "mdmm"
+        is_eps = method == "eps"
         alpha = np.where(is_eps, np.nan, value)
         epsilon = np.where(is_eps, value, np.nan)
         w = np.c_[np.where(is_eps, np.nan, 1.0), alpha]

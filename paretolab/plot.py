@@ -45,7 +45,7 @@ SEED_MARKERS = ("o", "s", "^", "v", "D", "P", "X", "<", ">", "*", "h", "p")
 METHOD_STYLE = {
     "linear": dict(marker="o", color="#440154", label="linear (weighted sum)"),
     "chebyshev": dict(marker="s", color="#21918c", label="Chebyshev"),
-    "mdmm": dict(marker="^", color="#fde725", label="MDMM (eps-constraint)", edgecolor="black"),
+    "eps": dict(marker="^", color="#fde725", label="MDMM (eps-constraint)", edgecolor="black"),
 }
 HATCH = "///"
 
@@ -356,7 +356,7 @@ def plot_methods(report, *, ax=None, analytic=None, labels=("L0", "L1"), title: 
     --------
     >>> from paretolab.analysis import compare
     >>> from paretolab.runs import Runs
-    >>> r = Runs.from_arrays([[0.0, 1.0], [0.5, 0.5]], method=["linear", "mdmm"])
+    >>> r = Runs.from_arrays([[0.0, 1.0], [0.5, 0.5]], method=["linear", "eps"])
     >>> ax = plot_methods(compare(r, [[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]]))
     >>> sorted(t.get_text().split(" (")[0] for t in ax.get_legend().get_texts())[:2]
     ['MDMM', 'linear']
@@ -386,7 +386,7 @@ def plot_methods(report, *, ax=None, analytic=None, labels=("L0", "L1"), title: 
         bad = rows & ~converged
         if bad.any():
             ax.scatter(obj[bad, 0], obj[bad, 1], marker=style["marker"], facecolors="none",
-                       edgecolors=style["color"] if m != "mdmm" else "black", s=32, zorder=z, gid="reached")
+                       edgecolors=style["color"] if m != "eps" else "black", s=32, zorder=z, gid="reached")
     _labels(ax, labels)
     if title:
         ax.set_title(title)

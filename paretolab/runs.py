@@ -104,7 +104,7 @@ class Training:
 class Runs:
     """One row per run (``K`` runs, ``m`` objectives, all minimised); numpy arrays, axis 0 = run.
 
-    ``method`` is ``"linear"``, ``"chebyshev"`` or ``"mdmm"`` (``"unknown"`` for loss values
+    ``method`` is ``"linear"``, ``"chebyshev"`` or ``"eps"`` (``"unknown"`` for loss values
     read without one); ``alpha`` is NaN for MDMM runs, for batched sweeps of ``m > 2``
     objectives (their ``weights`` say it all) and where unknown;
     ``epsilon`` NaN except for MDMM; ``weights`` ``(K, m)`` each run's weight vector (``(1,
@@ -410,9 +410,12 @@ def read_csv(path, columns=None) -> Runs:
     seed = numbers.get("seed")
     if seed is not None:
         seed = None if not np.isfinite(seed).any() else _int_seeds(seed, f"{path}: column {header[role['seed']]!r}")
+    method = texts.get("method", "linear" if "alpha" in numbers else "unknown")
+    if isinstance(method, np.ndarray):  # files written before the epsilon-constraint was named "eps"
+        method = np.where(method == "mdmm", "eps", method)
     runs = Runs.from_arrays(
         obj, names=[header[j] for j in chosen],
-        method=texts.get("method", "linear" if "alpha" in numbers else "unknown"),
+        method=method,
         alpha=numbers.get("alpha"), epsilon=numbers.get("epsilon"), seed=seed,
         converged=flags["converged"] if "converged" in flags else None,
         diverged=flags["diverged"] if "diverged" in flags else None,

@@ -11,7 +11,7 @@ simplex if you want them comparable).
   augmented by ``rho * sum_j w_j (f_j - z_j)``, or smoothed (``mu log sum_j exp(w_j (f_j -
   z_j) / mu)``, Lin et al. 2024). Its minimisers cover the whole front, concave parts
   included; with ``w = (1, alpha)`` it lands where ``L0 - z0 = alpha (L1 - z1)``.
-* :func:`mdmm` -- the modified differential method of multipliers (Platt & Barr, 1988) for
+* :func:`epsilon_constraint` -- the modified differential method of multipliers (MDMM, Platt & Barr, 1988) for
   "minimise L0 subject to L1 = eps" (or ``<= eps``): the Lagrangian with a damping term,
   minimised over the parameters and *maximised* over the multiplier ``lambda``.
 
@@ -44,7 +44,7 @@ import torch
 from torch import nn
 
 from paretolab.errors import ParetolabError, check_positive
-from paretolab.plan import METHODS
+from paretolab.plan import METHODS, check_method
 
 __all__ = [
     "METHODS",
@@ -53,9 +53,9 @@ __all__ = [
     "Scalarization",
     "WeightedSum",
     "chebyshev",
+    "epsilon_constraint",
     "linear",
     "make_scalarizer",
-    "mdmm",
 ]
 
 Tensor = torch.Tensor
@@ -167,7 +167,7 @@ def chebyshev(objectives: Tensor, alpha, *, ideal=None, augment: float = 0.0, sm
     return out
 
 
-def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 10.0,
+def epsilon_constraint(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 10.0,
          constraint: str = "eq") -> Tensor:
     """Damped Lagrangian of "minimise L0 subject to L_j = eps_j (or <= eps_j), j >= 1".
 
@@ -193,7 +193,7 @@ def mdmm(objectives: Tensor, epsilon, multiplier: Tensor, *, damping: float = 10
     Examples
     --------
     >>> f = torch.tensor([[1.0, 0.5]])
-    >>> mdmm(f, 0.25, torch.tensor([[2.0]]), damping=2.0)
+    >>> epsilon_constraint(f, 0.25, torch.tensor([[2.0]]), damping=2.0)
     tensor([1.5625])
     """
     if constraint not in CONSTRAINTS:
@@ -229,9 +229,9 @@ def _chebyshev_loss(f: Tensor, values: Tensor, multipliers: Tensor | None = None
     return chebyshev(f, values, ideal=ideal, augment=augment, smooth=smooth)
 
 
-def _mdmm_loss(f: Tensor, values: Tensor, multipliers: Tensor, *, damping: float = 10.0,
+def _eps_loss(f: Tensor, values: Tensor, multipliers: Tensor, *, damping: float = 10.0,
                constraint: str = "eq") -> Tensor:
-    return mdmm(f, values, multipliers, damping=damping, constraint=constraint)
+    return epsilon_constraint(f, values, multipliers, damping=damping, constraint=constraint)
 
 
 def _negate(grad: Tensor) -> Tensor:
@@ -452,7 +452,7 @@ class EpsilonConstraint(Scalarization):
     """"Minimise L0 subject to L_j = eps_j (or <= eps_j)" by MDMM (Platt & Barr 1988).
 
     The loss is ``L0 + lambda h + (c / 2) h^2`` with ``h = L1 - eps`` (``constraint="eq"``), or
-    the augmented Lagrangian of an inequality (``"le"``, see :func:`mdmm`). The multiplier
+    the augmented Lagrangian of an inequality (``"le"``, see :func:`epsilon_constraint`). The multiplier
     ``lambda`` is the parameter ``multiplier`` (shape ``(k,)`` for one run, ``(B, k)`` for a
     batch, ``k = m - 1``, starting at 0); a hook on it negates its gradient, so one optimizer
     over the model's and this module's parameters descends on the model and *ascends* on
@@ -489,8 +489,8 @@ class EpsilonConstraint(Scalarization):
     (True, 1.0, 1.0)
     """
 
-    method = "mdmm"
-    loss_fn = staticmethod(_mdmm_loss)
+    method = "eps"
+    loss_fn = staticmethod(_eps_loss)
 
     def __init__(self, epsilon, *, damping: float = 10.0, constraint: str = "eq", n_obj: int = 2,
                  dtype: torch.dtype | None = None):
@@ -547,14 +547,14 @@ class EpsilonConstraint(Scalarization):
 def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment: float = 0.0,
                     smooth: float = 0.0, damping: float = 10.0, constraint: str = "eq",
                     dtype: torch.dtype = torch.float64) -> Scalarization:
-    """The scalarisation ``method`` with per-run ``values`` (alpha, weights, or eps for ``"mdmm"``).
+    """The scalarisation ``method`` with per-run ``values`` (alpha, weights, or eps for ``"eps"``).
 
     Parameters
     ----------
-    method : {"linear", "chebyshev", "mdmm"}
+    method : {"linear", "chebyshev", "eps"}
         :class:`WeightedSum`, :class:`Chebyshev` or :class:`EpsilonConstraint`.
     values : array_like
-        Per-run alpha (or weights), or eps for ``"mdmm"``.
+        Per-run alpha (or weights), or eps for ``"eps"``.
     n_obj : int
     ideal, augment, smooth
         :class:`Chebyshev`'s options (ignored otherwise).
@@ -567,17 +567,16 @@ def make_scalarizer(method: str, values, n_obj: int = 2, *, ideal=None, augment:
     >>> s = make_scalarizer("linear", [0.5, 2.0])
     >>> s(torch.tensor([[1.0, 1.0], [1.0, 1.0]], dtype=torch.float64))
     tensor([1.5000, 3.0000], dtype=torch.float64)
-    >>> make_scalarizer("mdmm", [0.5, 0.7], constraint="le")
+    >>> make_scalarizer("eps", [0.5, 0.7], constraint="le")
     EpsilonConstraint(values of shape (2,), n_obj=2, damping=10.0, constraint='le')
     >>> make_scalarizer("ridge", [1.0])
     Traceback (most recent call last):
     ...
-    paretolab.errors.ParetolabError: method: expected one of ('linear', 'chebyshev', 'mdmm'), got 'ridge'
+    paretolab.errors.ParetolabError: method: expected one of ('linear', 'chebyshev', 'eps'), got 'ridge'
     """
+    check_method(method)
     if method == "linear":
         return WeightedSum(values, n_obj=n_obj, dtype=dtype)
     if method == "chebyshev":
         return Chebyshev(values, ideal=ideal, augment=augment, smooth=smooth, n_obj=n_obj, dtype=dtype)
-    if method == "mdmm":
-        return EpsilonConstraint(values, damping=damping, constraint=constraint, n_obj=n_obj, dtype=dtype)
-    raise ParetolabError(f"method: expected one of {METHODS}, got {method!r}")
+    return EpsilonConstraint(values, damping=damping, constraint=constraint, n_obj=n_obj, dtype=dtype)

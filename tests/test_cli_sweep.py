@@ -38,11 +38,11 @@ def test_sweep_summary_and_csv(tmp_path, capsys):
 
 
 def test_sweep_json_mdmm(capsys):
-    argv = ["sweep", "--problem", "fonseca", "--n-var", "2", "--method", "mdmm", "--epsilons",
+    argv = ["sweep", "--problem", "fonseca", "--n-var", "2", "--method", "eps", "--epsilons",
             "lin:0.2:0.8:3", "--seeds", "1", "--steps", "1500", "--json", "--no-progress"]
     assert cli.main(argv) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d["method"] == ["mdmm"] * 3 and d["alpha"] == [None] * 3
+    assert d["method"] == ["eps"] * 3 and d["alpha"] == [None] * 3
     assert [round(L1, 3) for _, L1 in d["objectives"]] == [0.2, 0.5, 0.8]
 
 

@@ -86,9 +86,9 @@ def test_model_concavity_numbers(quick):
 def test_methods_numbers(quick):
     n = quick[1]["methods"].numbers
     cov = n["coverage"]
-    assert cov["chebyshev"] > cov["linear"] and cov["mdmm"] > cov["linear"]
-    assert "linear" not in n["core_reached_by"] and "mdmm" in n["core_reached_by"]
-    assert n["mdmm_max_distance_to_front"] < 1e-3
+    assert cov["chebyshev"] > cov["linear"] and cov["eps"] > cov["linear"]
+    assert "linear" not in n["core_reached_by"] and "eps" in n["core_reached_by"]
+    assert n["eps_max_distance_to_front"] < 1e-3
 
 
 def test_search_numbers(quick):

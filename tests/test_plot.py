@@ -133,7 +133,7 @@ def test_basins_hatch_unconverged_starts():
 def test_methods_plot_has_each_method_with_coverage_in_legend(tmp_path):
     front = _dent_like_front()
     idx = [0, 200, 0, 60, 100, 140, 200, 80, 120]
-    meth = ["linear"] * 2 + ["chebyshev"] * 5 + ["mdmm"] * 2
+    meth = ["linear"] * 2 + ["chebyshev"] * 5 + ["eps"] * 2
     r = _result(front[idx], alpha=[0.1, 10, 0.1, 0.5, 1, 2, 10, np.nan, np.nan], seed=[0] * 9, method=meth,
                 converged=[True] * 8 + [False])
     ax = P.plot_methods(compare(r, front))

@@ -76,7 +76,7 @@ def test_merge_keeps_nondominated_union_with_sources():
     base = ReferenceFront("toy", base_pts, rng.random((30, 3)), np.full(30, "nsga2", dtype=object))
     new_pts = np.r_[[[0.5, 0.5], [0.3, 0.3], [2.0, 2.0], [np.nan, 0.0]], base_pts[:2]]
     new_params = rng.random((6, 3))
-    merged = merge_fronts(base, new_pts, new_params, ["chebyshev", "mdmm", "mdmm", "mdmm", "x", "x"])
+    merged = merge_fronts(base, new_pts, new_params, ["chebyshev", "eps", "eps", "eps", "x", "x"])
     # naive union oracle: a point stays iff nothing in the finite union dominates it
     union = np.r_[base_pts, new_pts[:3], base_pts[:2]]
     dominated = [((union <= p).all(1) & (union < p).any(1)).any() for p in union]
@@ -84,14 +84,14 @@ def test_merge_keeps_nondominated_union_with_sources():
     assert {tuple(p) for p in merged.points} == expected
     assert len(merged) == len(expected)  # duplicates of base points kept once
     lookup = {tuple(p): (src, tuple(par)) for p, src, par in zip(
-        np.r_[base_pts, new_pts], np.r_[base.source, ["chebyshev", "mdmm", "mdmm", "mdmm", "x", "x"]],
+        np.r_[base_pts, new_pts], np.r_[base.source, ["chebyshev", "eps", "eps", "eps", "x", "x"]],
         np.r_[base.params, new_params])}
     for p, src, par in zip(merged.points, merged.source, merged.params):
         if tuple(p) in {tuple(q) for q in base_pts}:
             assert src == "nsga2"  # the first copy (the existing front) keeps its source
         else:
             assert (src, tuple(par)) == lookup[tuple(p)]
-    assert merged.counts() == {"mdmm": 1, "nsga2": len(expected) - 1}
+    assert merged.counts() == {"eps": 1, "nsga2": len(expected) - 1}
     with pytest.raises(ValueError, match="points"):
         merge_fronts(base, np.zeros((2, 3)), np.zeros((2, 3)), "x")
     with pytest.raises(ValueError, match="source"):

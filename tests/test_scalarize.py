@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paretolab.front import is_supported, pareto_front
-from paretolab.scalarize import Chebyshev, EpsilonConstraint, WeightedSum, chebyshev, linear, make_scalarizer, mdmm
+from paretolab.scalarize import Chebyshev, EpsilonConstraint, WeightedSum, chebyshev, epsilon_constraint, linear, make_scalarizer
 
 T = lambda a: torch.as_tensor(np.asarray(a, dtype=float))  # noqa: E731
 
@@ -76,18 +76,18 @@ def test_mdmm_values_and_multiplier_gradient_sign():
     eps = T([0.5, 0.5])
     lam = T([[0.3], [0.3]]).requires_grad_(True)
     c = 2.0
-    eq = mdmm(f, eps, lam, damping=c, constraint="eq")
+    eq = epsilon_constraint(f, eps, lam, damping=c, constraint="eq")
     h = np.array([0.2, -0.3])
     np.testing.assert_allclose(eq.detach().numpy(), 1.0 + 0.3 * h + 0.5 * c * h**2)
     (g,) = torch.autograd.grad(eq.sum(), lam)
     np.testing.assert_allclose(g.numpy()[:, 0], h)  # d/d lambda = h: ascent raises lambda when violated
-    le = mdmm(f, eps, lam, damping=c, constraint="le")
+    le = epsilon_constraint(f, eps, lam, damping=c, constraint="le")
     expected = 1.0 + (np.maximum(0, 0.3 + c * h) ** 2 - 0.09) / (2 * c)
     np.testing.assert_allclose(le.detach().numpy(), expected)
     with pytest.raises(ValueError, match="constraint"):
-        mdmm(f, eps, lam, constraint="ge")
+        epsilon_constraint(f, eps, lam, constraint="ge")
     with pytest.raises(ValueError, match="damping"):
-        mdmm(f, eps, lam, damping=0.0)
+        epsilon_constraint(f, eps, lam, damping=0.0)
 
 
 def test_mdmm_saddle_is_the_constrained_optimum_on_a_front():
@@ -98,7 +98,7 @@ def test_mdmm_saddle_is_the_constrained_optimum_on_a_front():
     i = int(np.argmin(np.abs(front[:, 1] - eps)))
     # multiplier: lambda = -dL0/dL1 along the front
     lam = -np.gradient(front[:, 0], front[:, 1])[i]
-    vals = mdmm(T(front), eps, torch.full((len(front), 1), lam, dtype=torch.float64), damping=10.0)
+    vals = epsilon_constraint(T(front), eps, torch.full((len(front), 1), lam, dtype=torch.float64), damping=10.0)
     assert abs(int(torch.argmin(vals)) - i) <= 2
 
 
@@ -106,14 +106,14 @@ def test_inputs_not_modified_and_make_scalarizer():
     f = T([[1.0, 2.0]])
     before = f.clone()
     linear(f, 1.0), chebyshev(f, 1.0, ideal=[0.5, 0.5], augment=0.1)
-    mdmm(f, 1.0, T([[0.0]]))
+    epsilon_constraint(f, 1.0, T([[0.0]]))
     assert torch.equal(f, before)
-    s = make_scalarizer("mdmm", [0.5], damping=3.0)
-    assert s.n_multipliers == 1 and s.method == "mdmm"
+    s = make_scalarizer("eps", [0.5], damping=3.0)
+    assert s.n_multipliers == 1 and s.method == "eps"
     assert float(s(f, multipliers=T([[0.0]]))) == pytest.approx(1.0 + 1.5 * 1.5**2)
     s = make_scalarizer("chebyshev", [2.0, 3.0])
     np.testing.assert_allclose(s.scale.numpy(), [3.0, 4.0])
-    with pytest.raises(ValueError, match=r"method: expected one of \('linear', 'chebyshev', 'mdmm'\), got 'lin'"):
+    with pytest.raises(ValueError, match=r"method: expected one of \('linear', 'chebyshev', 'eps'\), got 'lin'"):
         make_scalarizer("lin", [1.0])
 
 
@@ -222,8 +222,8 @@ def test_modules_expose_what_the_trainer_reads_with_hashable_settings():
     assert type(a) is Chebyshev and a.settings == b.settings and hash(a.settings) == hash(b.settings)
     assert a.loss_fn is b.loss_fn and a.n_runs == 2 and a.multiplier_min == -math.inf
     assert make_scalarizer("chebyshev", [0.5], augment=0.2).settings != a.settings
-    e = make_scalarizer("mdmm", [0.1, 0.2, 0.3], 2, damping=4)
-    assert e.method == "mdmm" and e.scale is None and e.n_multipliers == 1 and e.settings == (
+    e = make_scalarizer("eps", [0.1, 0.2, 0.3], 2, damping=4)
+    assert e.method == "eps" and e.scale is None and e.n_multipliers == 1 and e.settings == (
         ("damping", 4.0), ("constraint", "eq"))
     w3 = WeightedSum([0.2, 0.3, 0.5], n_obj=3)  # one weight vector shared by every run
     assert w3.n_runs is None and w3.scale.tolist() == pytest.approx([1.0])
@@ -252,7 +252,7 @@ def test_module_errors_name_the_argument():
     with pytest.raises(ValueError, match="damping: expected a number > 0, got 0"):
         EpsilonConstraint(0.5, damping=0)
     with pytest.raises(ValueError, match=r"constraint: expected one of \('eq', 'le'\), got 'ge'"):
-        make_scalarizer("mdmm", [0.5], constraint="ge")
+        make_scalarizer("eps", [0.5], constraint="ge")
     with pytest.raises(ValueError, match="n_obj: expected an integer >= 2, got 1"):
         WeightedSum(1.0, n_obj=1)
     two = WeightedSum([1.0, 2.0])

@@ -79,7 +79,7 @@ def test_fonseca_chebyshev_covers_the_front():
 def test_fonseca_mdmm_lands_on_the_analytic_front():
     p = get_problem("fonseca")
     eps = np.linspace(0.02, 0.97, 15)
-    r = sweep(p, epsilons=eps, seeds=2, method="mdmm", steps=2000)
+    r = sweep(p, epsilons=eps, seeds=2, method="eps", steps=2000)
     ok = r.converged & ~r.diverged
     assert ok.mean() >= 0.8
     L0, L1 = r.objectives[ok].T
@@ -139,8 +139,8 @@ def test_result_layout_and_plan_order():
     for name in ("grad_norm", "loss", "avg_grad_norm"):
         assert getattr(r.training, name).shape == (4,)
     # same seed, same start: the alpha decides the end point, not the batch
-    mixed = sweep("convex", alphas=[0.5, 2.0], epsilons=[1.0], seeds=2, method=["linear", "mdmm"], steps=50)
-    assert mixed.method.tolist() == ["linear"] * 4 + ["mdmm"] * 2
+    mixed = sweep("convex", alphas=[0.5, 2.0], epsilons=[1.0], seeds=2, method=["linear", "eps"], steps=50)
+    assert mixed.method.tolist() == ["linear"] * 4 + ["eps"] * 2
     assert np.isnan(mixed.alpha[4:]).all() and mixed.epsilon[4:].tolist() == [1.0, 1.0]
     assert np.isnan(mixed.training.multipliers[:4]).all() and np.isfinite(mixed.training.multipliers[4:]).all()
     with pytest.raises(dataclass_error()):
@@ -222,12 +222,12 @@ def test_parse_alphas_specs():
     "kwargs, message",
     [
         (dict(problem="fonsecca", alphas=[1.0]), r"problem: expected one of the registered names \[.*'fonseca'.*got 'fonsecca'"),
-        (dict(problem="convex", alphas=[1.0], method="ridge"), r"method: expected one of \('linear', 'chebyshev', 'mdmm'\), got 'ridge'"),
+        (dict(problem="convex", alphas=[1.0], method="ridge"), r"method: expected one of \('linear', 'chebyshev', 'eps'\), got 'ridge'"),
         (dict(problem="convex", alphas=[1.0, -0.5]), r"alphas: expected finite values >= 0 .* got \[-0.5\]"),
         (dict(problem="convex", alphas=[1.0], steps=0), r"steps: expected an integer > 0, got 0"),
         (dict(problem="convex", alphas=[]), r"alphas: expected at least one value, got an empty grid"),
         (dict(problem="convex", alphas=None), r"alphas: method 'linear' sweeps alpha"),
-        (dict(problem="convex", method="mdmm"), r"epsilons: method 'mdmm' sweeps eps"),
+        (dict(problem="convex", method="eps"), r"epsilons: method 'eps' sweeps eps"),
         (dict(problem="convex", alphas=[1.0], seeds=0), r"seeds: expected a number of seeds >= 1"),
         (dict(problem="convex", alphas=[1.0], lr=0), r"lr: expected a number > 0"),
         (dict(problem="convex", alphas="log:-1:1:3"), r"alphas: a 'log' grid needs lo > 0"),
@@ -260,8 +260,8 @@ def test_three_objectives_with_weights_reach_the_sphere_corners_chebyshev_the_in
     np.testing.assert_allclose(cheb.objectives[eq], 1 / np.sqrt(3), atol=1e-2)
     with pytest.raises(ValueError, match=r"weights: problem 'dtlz2' has 3 objectives"):
         sweep(p, alphas=[1.0])
-    with pytest.raises(ValueError, match="method: 'mdmm' sweeps support 2 objectives"):
-        sweep(p, weights=w, method="mdmm", epsilons=[0.5])
+    with pytest.raises(ValueError, match="method: 'eps' sweeps support 2 objectives"):
+        sweep(p, weights=w, method="eps", epsilons=[0.5])
 
 
 def test_mlp_sweep_runs_and_trades_off():

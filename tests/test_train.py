@@ -24,7 +24,7 @@ def _trap(x):
 
 @pytest.mark.parametrize(
     "method, values",
-    [("linear", [0.05, 0.5, 1.0, 3.0, 40.0]), ("chebyshev", [0.1, 1.0, 7.0]), ("mdmm", [0.1, 0.5, 0.9])],
+    [("linear", [0.05, 0.5, 1.0, 3.0, 40.0]), ("chebyshev", [0.1, 1.0, 7.0]), ("eps", [0.1, 0.5, 0.9])],
 )
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_batched_equals_one_at_a_time(method, values, optimizer):
@@ -118,7 +118,7 @@ def test_nonsmooth_kinks_count_as_stationary():
 def test_snapshots_threads_and_multipliers():
     p = get_problem("fonseca", n_var=2)
     threads = torch.get_num_threads()
-    r = train(p, _runs(p, [0, 1]), make_scalarizer("mdmm", [0.3, 0.6]), steps=100, snapshot_every=25, threads=1)
+    r = train(p, _runs(p, [0, 1]), make_scalarizer("eps", [0.3, 0.6]), steps=100, snapshot_every=25, threads=1)
     assert torch.get_num_threads() == threads
     assert r.snapshot_steps.tolist() == [0, 25, 50, 75, 100]
     assert r.snapshot_params.shape == (5, 2, 2) and r.snapshot_objectives.shape == (5, 2, 2)
@@ -150,7 +150,7 @@ COMPILE_WARNINGS = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # r
 
 @COMPILE_WARNINGS
 @pytest.mark.parametrize("method, values", [("linear", [0.1, 0.5, 2.0, 9.0]), ("chebyshev", [0.1, 0.5, 2.0, 9.0]),
-                                            ("mdmm", [0.1, 0.3, 0.6, 0.9])])
+                                            ("eps", [0.1, 0.3, 0.6, 0.9])])
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
 def test_compiled_step_matches_eager(method, values, optimizer):
     p = get_problem("fonseca", n_var=3)
@@ -231,14 +231,14 @@ def test_auto_compiles_by_the_sizes_alone(monkeypatch):
     np.testing.assert_allclose(big.params, small.params, rtol=1e-9)
 
 
-@pytest.mark.parametrize("problem, method", [(get_problem("zdt1", n_var=3), "mdmm-le"),
+@pytest.mark.parametrize("problem, method", [(get_problem("zdt1", n_var=3), "eps-le"),
                                              (Problem(name="half", n_var=2, n_obj=2, bounds=(0.0, [1.0, 2.0]),
                                                       objectives=lambda x: torch.stack([(x - 0.2).square().sum(1),
                                                                                         (x - 0.8).square().sum(1)], 1)),
                                               "linear")])
 def test_boxes_uniform_on_one_side_only(problem, method):
     # MDMM "le" on a [0, 1] box: lower bounds all 0 (multiplier too), upper bounds 1 and inf
-    s = make_scalarizer("mdmm", [0.2, 0.5], constraint="le") if method == "mdmm-le" else \
+    s = make_scalarizer("eps", [0.2, 0.5], constraint="le") if method == "eps-le" else \
         make_scalarizer("linear", [0.5, 2.0])
     r = train(problem, _runs(problem, [0, 1]), s, steps=300)
     lo, hi = problem.box()
@@ -255,7 +255,7 @@ def test_x0_requiring_grad_and_objectives_seeing_contiguous_rows():
 
     p = Problem(name="flat", n_var=2, n_obj=2, objectives=objectives, bounds=(-3.0, 3.0))
     x0 = _runs(p, range(3)).requires_grad_(True)
-    for s in (make_scalarizer("linear", [0.5, 1.0, 2.0]), make_scalarizer("mdmm", [0.5, 1.0, 2.0])):
+    for s in (make_scalarizer("linear", [0.5, 1.0, 2.0]), make_scalarizer("eps", [0.5, 1.0, 2.0])):
         r = train(p, x0, s, steps=200, compile=False)
         assert np.isfinite(r.params).all() and x0.grad is None
     assert seen and all(seen), "eagerly, the objectives always get contiguous rows (MDMM included)"
@@ -315,7 +315,7 @@ def test_train_leaves_torch_threads_alone_by_default(monkeypatch):
 
 def test_optimizer_records_and_names():
     p = get_problem("fonseca", n_var=3)
-    x0, s = _runs(p, range(3)), make_scalarizer("mdmm", [0.2, 0.5, 0.8])
+    x0, s = _runs(p, range(3)), make_scalarizer("eps", [0.2, 0.5, 0.8])
     by_name = train(p, x0, s, steps=200, lr=5e-2, optimizer="sgd")
     by_record = train(p, x0, s, steps=200, lr=5e-2, optimizer=SGD(momentum=0.9))
     assert np.array_equal(by_name.params, by_record.params)
@@ -335,7 +335,7 @@ def test_modules_made_directly_train_like_make_scalarizer():
     p = get_problem("fonseca", n_var=3)
     x0 = _runs(p, range(3))
     for module, method, kw in [(WeightedSum([0.2, 1.0, 4.0], dtype=torch.float64), "linear", {}),
-                               (EpsilonConstraint([0.2, 0.5, 0.8], constraint="le", dtype=torch.float64), "mdmm",
+                               (EpsilonConstraint([0.2, 0.5, 0.8], constraint="le", dtype=torch.float64), "eps",
                                 dict(constraint="le"))]:
         a = train(p, x0, module, steps=100)
         b = train(p, x0, make_scalarizer(method, [0.2, 1.0, 4.0] if method == "linear" else [0.2, 0.5, 0.8], **kw),
