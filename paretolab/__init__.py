@@ -43,7 +43,7 @@ _LAZY = {
 }
 
 
-_SUBMODULES = ("analysis", "basins", "batch", "cli", "errors", "experiments", "front", "optim", "plan", "plot",
+_SUBMODULES = ("adaptive", "analysis", "basins", "batch", "cli", "errors", "experiments", "front", "optim", "plan", "plot",
                "problems", "progress", "reference", "runner", "runs", "scalarize", "sources", "stationarity",
                "store", "testing", "train", "userfn", "workers")
 

@@ -119,6 +119,7 @@ class Gap:
 
     ``alpha``: the alpha of the hull edge across it (where a global optimiser jumps);
     ``alpha_bracket``: the smallest alpha below and the largest above which the seeds jumped;
+    ``reached_by``: the other methods (Chebyshev, eps) whose converged runs reached inside it;
     ``jumps``: each jumping seed's ``(seed, alpha_low, alpha_high)`` (with local minima on
     locally convex flanks each seed jumps at its own alpha); ``kind``: ``"concave"``,
     ``"unexplored"`` or ``"unresolved"`` (see the module notes); ``settle``: alpha and eps
@@ -136,9 +137,10 @@ class Gap:
     settle: dict
     positions: tuple[float, float]
     jumps: tuple[tuple[int, float, float], ...] = ()
+    reached_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"left": list(self.left), "right": list(self.right), "alpha": self.alpha,
+        return {"left": list(self.left), "right": list(self.right), "alpha": self.alpha, "reached_by": list(self.reached_by),
                 "alpha_bracket": None if self.alpha_bracket is None else list(self.alpha_bracket),
                 "seeds": self.seeds, "kind": self.kind, "settle": plain(self.settle),
                 "positions": list(self.positions),
@@ -701,7 +703,9 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
             kind, settle = "unexplored", {"alphas": [alpha], "epsilons": eps_inside}
         else:
             kind, settle = "unresolved", {"alphas": [alpha], "epsilons": []}
-        out.append(Gap(left=tuple(float(v) for v in (a_pt if pa <= pb else b_pt)),
+        inside = ok & (runs.method != "linear") & (pos > min(pa, pb)) & (pos < max(pa, pb))
+        reached_by = tuple(sorted(set(runs.method[inside].tolist())))
+        out.append(Gap(left=tuple(float(v) for v in (a_pt if pa <= pb else b_pt)), reached_by=reached_by,
                        right=tuple(float(v) for v in (b_pt if pa <= pb else a_pt)), alpha=alpha,
                        alpha_bracket=(lo_alpha, hi_alpha), seeds=len({st[0] for st in crossing}), kind=kind,
                        settle=settle, positions=(float(min(pa, pb)), float(max(pa, pb))),
@@ -735,7 +739,7 @@ def _front_of(front) -> np.ndarray:
 
 
 def compare(runs: Runs, front, *, radius: float = 0.05, gap: float = GAP, tol: float | None = None,
-            min_depth: float | None = None, outcome_tol: float = 0.02) -> Report:
+            min_depth: float | None = None, outcome_tol: float = 0.02, target: float | None = None) -> Report:
     """Compare runs with a front (analytic, NSGA-II, or any points) and give the verdict.
 
     Parameters
@@ -756,6 +760,9 @@ def compare(runs: Runs, front, *, radius: float = 0.05, gap: float = GAP, tol: f
         from the noise floor (:data:`REGION_NOISE` and :data:`DENT_FACTOR` noise floors).
     outcome_tol : float
         Tolerance of :func:`weighted_sum_outcomes` that tells hits from local minima.
+    target : float, optional
+        ``c`` for the target "L1 <= c" of ``suggested`` (the point of the front with the lowest
+        L0 among L1 <= c); default: the balanced trade-off.
 
     Examples
     --------
@@ -780,11 +787,11 @@ def compare(runs: Runs, front, *, radius: float = 0.05, gap: float = GAP, tol: f
         sigma = estimate_roughness(f)
         source = "reference" if sigma is not None else None
     return _report(runs, f, empirical=False, sigma=sigma, source=source, repeats=False, radius=radius, gap=gap,
-                   tol=tol, min_depth=min_depth, outcome_tol=outcome_tol, warnings=warnings)
+                   tol=tol, min_depth=min_depth, outcome_tol=outcome_tol, warnings=warnings, target=target)
 
 
 def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05, gap: float = GAP,
-            tol: float | None = None, min_depth: float | None = None) -> Report:
+            tol: float | None = None, min_depth: float | None = None, target: float | None = None) -> Report:
     """The empirical front of a set of runs, its gaps and regions, and the verdict.
 
     Parameters
@@ -794,7 +801,7 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05,
         row of losses per run (objectives minimised) with ``names``, ``alpha`` and ``seed``.
     alpha, seed : array_like, shape (n,), optional
         With an array: the weighted-sum alpha and seed of each run.
-    radius, gap, tol, min_depth
+    radius, gap, tol, min_depth, target
         As in :func:`compare`.
 
     The front is made of the converged runs with finite losses; every run with finite losses,
@@ -845,11 +852,11 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05,
             else:
                 warnings.append("no repeated runs and too few front points: the noise floor could not be measured")
     return _report(runs, front, empirical=True, sigma=sigma, source=source, repeats=repeats, radius=radius,
-                   gap=gap, tol=tol, min_depth=min_depth, outcome_tol=0.02, warnings=warnings)
+                   gap=gap, tol=tol, min_depth=min_depth, outcome_tol=0.02, warnings=warnings, target=target)
 
 
 def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, radius, gap, tol, min_depth,
-            outcome_tol, warnings) -> Report:
+            outcome_tol, warnings, target=None) -> Report:
     radius, gap = float(radius), float(gap)
     if not radius > 0:
         raise ParetolabError(f"radius: expected a number > 0, got {radius!r}")
@@ -931,7 +938,7 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
         source=runs.source, names=runs.names, front=f, empirical=empirical, supported=supported, verdict=text,
         tunable=tunable, regions=regions, uncertain_regions=uncertain, gaps=gaps, outcomes=outcomes,
         noise_floor=sigma, noise_source=source, tolerances=tolerances, warnings=tuple(warnings),
-        suggested=_suggest(runs, ok, unit, g, radius), critical_alphas=crit,
+        suggested=_suggest(runs, ok, unit, g, radius, target), critical_alphas=crit,
         balanced=tuple(float(v) for v in balanced), runs=runs, distance=distance, position=position,
         dominated=dominated, outcome=outcome, coverage=coverage,
         method_coverage={k: float(v) for k, v in method_cov.items()}, gd=gd, igd=igd,
@@ -1055,6 +1062,9 @@ def _inside_text(jumps, regions) -> str:
         return ("; what lies inside is unknown: an epsilon-constraint run (min L0 s.t. L1 <= eps, eps = "
                 + ", ".join(f"{e:.3g}" for e in eps) + ") or Chebyshev would tell concave from disconnected")
     if "concave" in kinds or regions:
+        by = sorted({m for gg in jumps for m in gg.reached_by})
+        if by:
+            return f"; it is concave and {' and '.join(by)} reached it, never any alpha"
         return "; it is concave: an epsilon-constraint or Chebyshev reaches it"
     return ""
 
@@ -1085,29 +1095,46 @@ def _seed_dependent(outcomes, brackets) -> bool:
                for o in outcomes if o.method == "linear")
 
 
-def _suggest(runs, ok, unit, g: _Geometry, radius) -> Suggestion:
-    """The balanced trade-off: where the front (as a polyline, so across a gap on the straight
-    line between its ends) has equal losses in units of its extent. The alpha whose weighted-sum
-    runs reach it (most seeds), with those seeds; else the eps of an eps-constraint (min L0
-    s.t. L1 <= eps) that would."""
+def _suggest(runs, ok, unit, g: _Geometry, radius, target: float | None = None) -> Suggestion:
+    """A setting for a target of the front, by default the balanced trade-off (equal losses in
+    units of its extent; across a gap, on the straight line between its ends), or with
+    ``target = c`` the lowest L0 with L1 <= c. The alpha whose weighted-sum runs reach it (most
+    seeds), with those seeds; else the eps of an eps-constraint (min L0 s.t. L1 <= eps)."""
     u = g.unit
-    diff = u[:, 0] - u[:, 1]  # increases along the front
-    k = int(np.clip(np.searchsorted(diff, 0.0), 1, len(u) - 1)) if len(u) > 1 else 0
-    if len(u) > 1 and diff[k - 1] != diff[k]:
-        t = float(np.clip(-diff[k - 1] / (diff[k] - diff[k - 1]), 0.0, 1.0))
-        target = u[k - 1] + t * (u[k] - u[k - 1])
+    if target is None:
+        name = "balanced"
+        diff = u[:, 0] - u[:, 1]  # increases along the front
+        k = int(np.clip(np.searchsorted(diff, 0.0), 1, len(u) - 1)) if len(u) > 1 else 0
+        if len(u) > 1 and diff[k - 1] != diff[k]:
+            t = float(np.clip(-diff[k - 1] / (diff[k] - diff[k - 1]), 0.0, 1.0))
+            goal = u[k - 1] + t * (u[k] - u[k - 1])
+        else:
+            goal = u[k]
     else:
-        target = u[k]
-    point = tuple(float(v) for v in target * g.span + g.lo)
+        name = f"L1 <= {target:.6g}"
+        c = (float(target) - g.lo[1]) / g.span[1]
+        if c < u[:, 1].min():
+            raise ParetolabError(f"target: expected a bound L1 <= c that some front point meets, got c = {target!r} "
+                                 f"(the front's smallest L1 is {g.points[:, 1].min():.6g})")
+        y = u[:, 1]  # decreases along the front: the first point at or below c, on the polyline
+        k = int(np.argmax(y <= c))
+        if k > 0 and y[k] < c:
+            t = (y[k - 1] - c) / (y[k - 1] - y[k])
+            goal = u[k - 1] + t * (u[k] - u[k - 1])
+        else:
+            goal = u[k]
+    point = tuple(float(v) for v in goal * g.span + g.lo)
     linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
-    near = linear & (np.linalg.norm(unit - target, axis=1) <= radius)
+    near = linear & (np.linalg.norm(unit - goal, axis=1) <= radius)
+    if target is not None:
+        near &= runs.objectives[:, 1] <= target + 1e-12 * max(1.0, abs(target))
     if near.any():
         alphas, counts = np.unique(runs.alpha[near], return_counts=True)
         best = float(alphas[np.argmax(counts)])
         rows = near & (runs.alpha == best)
         seeds = () if runs.seed is None else tuple(int(s) for s in sorted(runs.seed[rows]))
-        return Suggestion("balanced", point, best, seeds, None)
-    return Suggestion("balanced", point, None, (), point[1])
+        return Suggestion(name, point, best, seeds, None)
+    return Suggestion(name, point, None, (), point[1])
 
 
 def _text(r: Report) -> str:
@@ -1132,8 +1159,9 @@ def _text(r: Report) -> str:
     for gg in r.gaps:
         br = "" if gg.alpha_bracket is None else \
             f", seeds jump between alpha {gg.alpha_bracket[0]:.4g} and {gg.alpha_bracket[1]:.4g} ({gg.seeds} seed(s))"
+        by = f"; reached by {', '.join(gg.reached_by)}, never by any alpha" if gg.reached_by else ""
         lines.append(f"  gap {r.names[0]} in ({gg.left[0]:.4g}, {gg.right[0]:.4g}): {gg.kind}; hull alpha* = "
-                     f"{gg.alpha:.4g}{br}")
+                     f"{gg.alpha:.4g}{br}{by}")
     split = [o for o in r.outcomes if o.split and o.method == "linear"]
     for o in split[:5]:
         lines.append(f"  alpha = {o.value:.4g}: " + ", ".join(
@@ -1143,12 +1171,12 @@ def _text(r: Report) -> str:
     if r.suggested is not None:
         s = r.suggested
         at = f"({', '.join(f'{v:.4g}' for v in s.point)})"
+        what = "balanced point" if s.target == "balanced" else f"target {s.target}"
         if s.alpha is not None:
-            lines.append(f"  balanced point {at}: alpha = {s.alpha:.4g}"
+            lines.append(f"  {what} {at}: alpha = {s.alpha:.4g}"
                          + (f" (seeds {', '.join(map(str, s.seeds))})" if s.seeds else ""))
         else:
-            lines.append(f"  balanced point {at}: no alpha reaches it; an epsilon-constraint with L1 <= {s.epsilon:.4g} "
-                         "would")
+            lines.append(f"  {what} {at}: no alpha reaches it; an epsilon-constraint with L1 <= {s.epsilon:.4g} would")
     for w in r.warnings:
         lines.append(f"  warning: {w}")
     lines.append(f"VERDICT ({r.tunable}): {r.verdict}")

@@ -14,10 +14,11 @@ import logging
 
 import numpy as np
 
+from paretolab.adaptive import INITIAL, parse_auto, propose
 from paretolab.errors import ParetolabError, check_positive
 from paretolab.plan import make_plan
 from paretolab.progress import progress_bar
-from paretolab.runs import Runs, Training
+from paretolab.runs import Runs, Training, concat_runs
 
 __all__ = ["sweep_problem"]
 
@@ -48,6 +49,7 @@ def sweep_problem(
     grid_seed: int = 0,
     progress=None,
     problem_options: dict | None = None,
+    budget: int | None = None,
 ) -> Runs:
     """Train every (method, alpha or eps, seed) of a plan on a problem and record where each
     run lands. Also reached as ``paretolab.sweep(problem, ...)``.
@@ -86,6 +88,10 @@ def sweep_problem(
         ``progress(done, total)`` in run-steps.
     problem_options : dict, optional
         Options for :func:`paretolab.problems.get_problem` (e.g. ``{"n_var": 2}``).
+    budget : int, optional
+        With ``alphas`` or ``epsilons`` ``"auto:LO:HI"``: the runs to make (every seed counts),
+        placed round by round where the front found so far is thinnest
+        (:mod:`paretolab.adaptive`); ``extra["placed"]`` says why each run was made.
 
     Returns
     -------
@@ -110,6 +116,15 @@ def sweep_problem(
     from paretolab.train import train
 
     prob = get_problem(problem, **(problem_options or {}))
+    autos = {name: parse_auto(spec, name) for name, spec in (("alphas", alphas), ("epsilons", epsilons))}
+    if any(v is not None for v in autos.values()):
+        options = dict(seeds=seeds, method=method, weights=weights, steps=steps, lr=lr, optimizer=optimizer, gtol=gtol,
+                       window=window, ideal=ideal, augment=augment, damping=damping, constraint=constraint,
+                       chunk_size=chunk_size, snapshot_every=snapshot_every, threads=threads, dtype=dtype,
+                       grid_seed=grid_seed, progress=progress)
+        return _auto(prob, alphas, epsilons, autos, budget, options)
+    if budget is not None:
+        raise ParetolabError("budget: applies to an auto spec (alphas or epsilons 'auto:LO:HI'), not to fixed values")
     check_positive("steps", steps, integer=True)
     check_positive("lr", lr)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
@@ -178,3 +193,51 @@ def sweep_problem(
         converged=out["converged"], diverged=out["diverged"], failed=np.zeros(K, dtype=bool),
         error=np.full(K, "", dtype=object), elapsed=np.full(K, np.nan), training=training,
     )
+
+
+ROUND = 4
+"""Values an adaptive plan of a built-in problem places per round (all its seeds train at once)."""
+
+
+def _auto(prob, alphas, epsilons, autos, budget, options) -> Runs:
+    """Adaptive plans on a problem: rounds of :func:`paretolab.adaptive.propose`, each trained
+    as one batch, until the budget is spent or nothing is worth a run."""
+    from dataclasses import replace
+
+    from paretolab.plan import parse_seeds
+
+    if budget is None:
+        raise ParetolabError("budget: an 'auto:LO:HI' spec places runs until a budget is spent; pass budget=N (CLI: "
+                             "--budget N), the number of runs, every seed included")
+    check_positive("budget", budget, integer=True)
+    methods = [options["method"]] if isinstance(options["method"], str) else list(options["method"])
+    n_seeds = parse_seeds(8 if options["seeds"] is None else options["seeds"]).size
+    parts, spent = [], 0
+    for m in methods:
+        name, fixed = ("epsilons", epsilons) if m == "eps" else ("alphas", alphas)
+        if autos[name] is None:  # fixed values of this method: one batch
+            part = sweep_problem(prob, **{name: fixed, **{k: v for k, v in options.items() if k != "method"}},
+                                 method=m)
+            parts.append(part)
+            continue
+        lo, hi = autos[name]
+        mine = []
+        while True:
+            room = (budget - spent) // n_seeds
+            done = concat_runs(mine) if mine else Runs.from_arrays(np.zeros((0, prob.n_obj)), method="linear")
+            first = not mine  # the whole initial grid at once
+            proposals = propose(done, m, lo, hi, min(room, INITIAL if first else ROUND)) if room >= 1 else []
+            for p in (p for p in proposals if p.value is None):
+                log.info("auto %s on %s: %s", m, prob.name, p.reason)
+            values = [p for p in proposals if p.value is not None]
+            if not values:
+                break
+            part = sweep_problem(prob, **{name: [p.value for p in values]},
+                                 **{k: v for k, v in options.items() if k != "method"}, method=m)
+            reasons = np.repeat(np.array([p.reason for p in values], dtype=object), n_seeds)
+            mine.append(replace(part, extra={**part.extra, "placed": reasons}))
+            spent += len(part)
+        parts += mine
+    if not parts:
+        raise ParetolabError(f"budget: {budget} runs are fewer than one value for each of the {n_seeds} seeds")
+    return replace(concat_runs(parts), source=prob.name)

@@ -95,24 +95,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     target = sw.add_mutually_exclusive_group(required=True)
     target.add_argument("--problem", help="registered problem name (see `paretolab problems`)")
-    target.add_argument("--fn", help="your training function as package.module:function, called as "
-                        "fn(alpha, seed) and returning (L0, L1) or a mapping; needs --store")
+    target.add_argument("--fn", help="your training function as package.module:function: train(objective, seed, "
+                        "**config) for any method, or train(alpha, seed, **config) for linear; returns (L0, L1) or "
+                        "a mapping; needs --store")
     sw.add_argument("--store", help="with --fn: SQLite results store (created, or resumed: finished runs "
                     "are skipped)")
     sw.add_argument("--jobs", type=int, default=None, help="with --fn: worker processes (1: serial in "
                     "this process; default: one per core)")
     sw.add_argument("--scheduler", help="with --fn: address of a Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--retry-failed", action="store_true", help="with --fn: rerun only the failed runs")
-    sw.add_argument("--alphas", help="alpha spec for linear/chebyshev, e.g. log:1e-2:1e2:21")
-    sw.add_argument("--epsilons", help="eps spec for --method eps (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10")
+    sw.add_argument("--config", help="with --fn: a TOML file of keyword arguments for the function (part of the "
+                    "store's identity)")
+    sw.add_argument("--alphas", help="alpha spec for linear/chebyshev, e.g. log:1e-2:1e2:21, or auto:LO:HI with "
+                    "--budget (alphas placed where the front found so far is thinnest)")
+    sw.add_argument("--epsilons", help="eps spec for --method eps (min L0 s.t. L1 = eps), e.g. lin:0.05:0.95:10, "
+                    "or auto:LO:HI with --budget")
+    sw.add_argument("--budget", type=int, default=None, help="with an auto spec: the runs to make, every seed "
+                    "included")
+    sw.add_argument("--ideal", help="chebyshev: the ideal point, e.g. 0,0 (default: the problem's front, or the "
+                    "smallest losses in the --fn store)")
+    sw.add_argument("--damping", type=float, default=10.0, help="eps: the damping c of MDMM (default 10; scale it "
+                    "with the losses)")
+    sw.add_argument("--constraint", default="eq", help="eps: eq (L1 = eps, default) or le (L1 <= eps)")
     sw.add_argument("--weights", help="for problems with m > 2 objectives: weight vectors, rows "
                     "separated by ';', e.g. '1,0,0;0,1,0;1,1,1'")
     sw.add_argument("--seeds", type=int, default=None, help="number of seeds per alpha (default 8; "
                     "with --fn and an existing store: the stored plan)")
-    sw.add_argument("--method", default="linear", help="linear, chebyshev or eps (default linear)")
-    sw.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
-    sw.add_argument("--lr", type=float, default=1e-2, help="learning rate (default 0.01)")
-    sw.add_argument("--optimizer", default="adam", help="adam or sgd (default adam)")
+    sw.add_argument("--method", default="linear", help="linear, chebyshev or eps, or several separated by commas "
+                    "(default linear)")
+    sw.add_argument("--steps", type=int, default=None, help="--problem: optimiser steps (default 2000)")
+    sw.add_argument("--lr", type=float, default=None, help="--problem: learning rate (default 0.01)")
+    sw.add_argument("--optimizer", default=None, help="--problem: adam or sgd (default adam)")
     sw.add_argument("--n-var", type=int, default=None, help="number of variables, for problems that take it")
     sw.add_argument("--grid-seed", type=int, default=0, help="seed of random alpha draws (default 0)")
     _output_options(sw, "one CSV row per run", "the runs")
@@ -136,12 +149,29 @@ def build_parser() -> argparse.ArgumentParser:
         "alpha and depth, and the balanced point. With alpha and seed columns, also the jumps "
         "between neighbouring alphas and the alphas where seeds disagree.",
     )
-    an.add_argument("file", help="CSV file with a header line, or a results store (runs.sqlite)")
+    an.add_argument("file", nargs="+", help="CSV files with a header line, or results stores (runs.sqlite); several "
+                    "with the same objectives are merged")
     an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
                     "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    an.add_argument("--target", type=float, help="suggest a setting for the target L1 <= TARGET (default: the "
+                    "balanced trade-off)")
     an.add_argument("--plot", help="write the front figure (and, with an alpha column, L0 and L1 against "
                     "alpha) to this file; .png, .svg or .pdf")
+    rf = commands.add_parser(
+        "refine",
+        help="continue a --fn store's sweep where its front is thinnest (an adaptive plan)",
+        description="Place up to --budget more runs of the store's function where the front found so far is "
+        "thinnest: at the slope of the edge across the widest unreached stretch for alpha (the middle L1 for "
+        "eps), stopping where converged runs show a stretch unreachable by alpha. Uses the store's seeds, "
+        "settings and range of values; a killed refine resumes.",
+    )
+    rf.add_argument("store", help="a results store written by paretolab sweep --fn")
+    rf.add_argument("--budget", type=int, required=True, help="runs to add, every seed included")
+    rf.add_argument("--method", help="linear, chebyshev or eps (default: linear if the store has it)")
+    rf.add_argument("--jobs", type=int, default=None, help="worker processes (1: serial in this process)")
+    rf.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
+    rf.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     rn = commands.add_parser(
         "run",
         help="run the experiments (all by default): figures, a text and JSON report, the verdicts",
@@ -275,8 +305,10 @@ def analyze_command(args, out=None, err=None) -> int:
     from paretolab.sources import read_runs
 
     try:
-        runs = read_runs(args.file, args.columns)
-        report = analyze(runs)
+        from paretolab.runs import concat_runs
+
+        runs = concat_runs([read_runs(f, args.columns) for f in args.file])
+        report = analyze(runs, target=args.target)
     except ValueError as exc:
         print(f"paretolab analyze: error: {exc}", file=err)
         return 2
@@ -297,6 +329,31 @@ def analyze_command(args, out=None, err=None) -> int:
         print(f"failed run: alpha={f['alpha']:.4g} seed={f['seed']}: {f['error']}", file=out)
     if len(failures) > 5:
         print(f"... {len(failures) - 5} more failed runs", file=out)
+    return 0
+
+
+def refine_command(args, out=None, err=None) -> int:
+    """Run ``paretolab refine``; returns the exit status."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    from paretolab.runner import make_executor, refine
+
+    try:
+        with make_executor(jobs=args.jobs, scheduler=args.scheduler) as executor:
+            runs = refine(args.store, args.budget, method=args.method, executor=executor,
+                          progress=False if args.no_progress else None)
+    except (ValueError, TypeError, RuntimeError) as exc:
+        print(f"paretolab refine: error: {exc}", file=err)
+        return 2
+    placed = runs.extra.get("placed", np.full(len(runs), "", dtype=object))
+    reasons = {}
+    for p in placed:
+        if p:
+            reasons[p] = reasons.get(p, 0) + 1
+    print(f"{args.store}: {len(runs)} runs, {sum(reasons.values())} placed by adaptive plans:", file=out)
+    for reason, n in reasons.items():
+        print(f"  {n} run(s): {reason}", file=out)
+    print(f"next: paretolab analyze {args.store}", file=out)
     return 0
 
 
@@ -326,22 +383,54 @@ def problems_command(out=None) -> int:
     return 0
 
 
+def _methods(text: str) -> list[str]:
+    return [m.strip() for m in str(text).split(",") if m.strip()]
+
+
+def _ideal(text):
+    if text is None:
+        return None
+    try:
+        return [float(v) for v in str(text).split(",")]
+    except ValueError:
+        raise ParetolabError(f"--ideal: expected numbers separated by commas, e.g. 0,0, got {text!r}") from None
+
+
+def _config(path):
+    """Keyword arguments of the function from a TOML file (--config)."""
+    if path is None:
+        return None
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ParetolabError(f"--config: expected a TOML file, got {path!r} (not found)") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ParetolabError(f"--config: {path!r} is not valid TOML: {exc}") from None
+
+
 def sweep_fn_command(args, out, err) -> int:
     """``paretolab sweep --fn ...``: a user's training function, resumable, on any executor."""
     from paretolab.runner import make_executor, sweep_function
 
-    problem_only = [f"--{k.replace('_', '-')}" for k in ("epsilons", "weights", "n_var", "out")
+    problem_only = [f"--{k.replace('_', '-')}" for k in ("steps", "lr", "optimizer", "weights", "n_var", "out")
                     if getattr(args, k) is not None]
     try:
         if problem_only:
-            raise ParetolabError(f"{', '.join(problem_only)}: options of --problem sweeps; with --fn use "
-                             "--store (and `paretolab analyze STORE` or Store.to_csv for a CSV)")
+            raise ParetolabError(f"{', '.join(problem_only)}: options of --problem sweeps (your function trains "
+                                 "itself: pass its settings with --config FILE.toml); with --fn the runs go to "
+                                 "--store (`paretolab analyze STORE`, or Store.to_csv for a CSV)")
         if not args.store:
             raise ParetolabError("--store: expected a file for the results of --fn runs (e.g. runs.sqlite), got none")
         with make_executor(jobs=args.jobs, scheduler=args.scheduler) as executor:
-            result = sweep_function(args.fn, alphas=args.alphas, seeds=args.seeds, store=args.store,
-                                    executor=executor, retry_failed=args.retry_failed,
-                                    grid_seed=args.grid_seed, progress=False if args.no_progress else None)
+            result = sweep_function(args.fn, alphas=args.alphas, epsilons=args.epsilons, method=_methods(args.method),
+                                    seeds=args.seeds, store=args.store, executor=executor,
+                                    retry_failed=args.retry_failed, config=_config(args.config),
+                                    grid_seed=args.grid_seed, budget=args.budget, ideal=_ideal(args.ideal),
+                                    damping=args.damping, constraint=args.constraint,
+                                    progress=False if args.no_progress else None)
     except (ValueError, TypeError, RuntimeError) as exc:
         print(f"paretolab sweep: error: {exc}", file=err)
         return 2
@@ -356,9 +445,18 @@ def sweep_fn_command(args, out, err) -> int:
           f"converged, {int((~failed & ~result.converged).sum())} not converged, {int(failed.sum())} failed",
           file=out)
     for i in np.flatnonzero(failed)[:5]:
-        print(f"  failed: alpha={result.alpha[i]:.4g} seed={result.seed[i]}: {result.error[i]}", file=out)
+        value = result.epsilon[i] if result.method[i] == "eps" else result.alpha[i]
+        print(f"  failed: {result.method[i]} {value:.4g} seed={result.seed[i]}: {result.error[i]}", file=out)
     if failed.sum() > 5:
         print(f"  ... {int(failed.sum()) - 5} more failed runs; --retry-failed reruns them", file=out)
+    placed = result.extra.get("placed")
+    if placed is not None:
+        reasons = {}
+        for p in placed:
+            if p:
+                reasons[p] = reasons.get(p, 0) + 1
+        for reason, n in reasons.items():
+            print(f"  placed {n} run(s): {reason}", file=out)
     print(f"next: paretolab analyze {args.store}", file=out)
     return 0
 
@@ -371,7 +469,7 @@ def sweep_command(args, out=None, err=None) -> int:
 
     if args.fn is not None:
         return sweep_fn_command(args, out, err)
-    fn_only = [f"--{k.replace('_', '-')}" for k in ("store", "jobs", "scheduler") if getattr(args, k) is not None]
+    fn_only = [f"--{k.replace('_', '-')}" for k in ("store", "jobs", "scheduler", "config") if getattr(args, k) is not None]
     if fn_only or args.retry_failed:
         print(f"paretolab sweep: error: {', '.join(fn_only) or '--retry-failed'}: options of --fn sweeps "
               "(built-in problems train in one batch in this process)", file=err)
@@ -394,10 +492,14 @@ def sweep_command(args, out=None, err=None) -> int:
             epsilons=args.epsilons,
             weights=weights,
             seeds=args.seeds,
-            method=args.method,
-            steps=args.steps,
-            lr=args.lr,
-            optimizer=args.optimizer,
+            method=_methods(args.method),
+            steps=2000 if args.steps is None else args.steps,
+            lr=1e-2 if args.lr is None else args.lr,
+            optimizer=args.optimizer or "adam",
+            budget=args.budget,
+            ideal=_ideal(args.ideal),
+            damping=args.damping,
+            constraint=args.constraint,
             grid_seed=args.grid_seed,
             problem_options=options,
             progress=False if args.no_progress else None,
@@ -483,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
         return front_command(args)
     if args.command == "analyze":
         return analyze_command(args)
+    if args.command == "refine":
+        return refine_command(args)
     parser.print_help()
     return 0
 

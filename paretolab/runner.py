@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 from concurrent.futures import Future, as_completed
 
 import numpy as np
 
-from paretolab.errors import ExecutorError, ParetolabError, ReturnValueError
-from paretolab.plan import parse_seeds, parse_values
+from paretolab.adaptive import parse_auto
+from paretolab.errors import ExecutorError, ParetolabError, ReturnValueError, check_positive
+from paretolab.plan import check_method, parse_seeds, parse_values
 from paretolab.progress import progress_bar
 from paretolab.runs import Runs
 from paretolab.store import Store, run_key, runs_from_rows
-from paretolab.userfn import check_signature, function_id, load_function, run_one, short_repr
+from paretolab.userfn import check_methods, check_signature, function_id, load_function, run_one, short_repr
 from paretolab.workers import WorkerPool, unimportable
 
-__all__ = ["SerialExecutor", "default_jobs", "make_executor", "sweep_function"]
+__all__ = ["SerialExecutor", "default_jobs", "make_executor", "refine", "sweep_function"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ def sweep_function(
     train_fn,
     alphas=None,
     *,
+    epsilons=None,
+    method="linear",
     seeds=None,
     store=None,
     executor=None,
@@ -40,16 +44,24 @@ def sweep_function(
     retry_failed: bool = False,
     config: dict | None = None,
     grid_seed: int = 0,
+    budget: int | None = None,
+    ideal=None,
+    augment: float = 0.0,
+    smooth: float = 0.0,
+    damping: float = 10.0,
+    constraint: str = "eq",
     progress=None,
 ) -> Runs:
-    """Sweep a user's training function over alpha x seeds, resumably, on any executor. Also
-    reached as ``paretolab.sweep(train_fn, ...)``.
+    """Sweep a user's training function over methods x values x seeds, resumably, on any executor.
+    Also reached as ``paretolab.sweep(train_fn, ...)``.
 
-    ``train_fn(alpha, seed, **config)`` trains one model with ``L = L0 + alpha * L1`` from the
-    initialisation given by ``seed`` and returns its final losses: a sequence ``(L0, L1)`` (or
-    more objectives), or a mapping ``{"objectives": [L0, L1], "converged": bool, **extra}`` or
-    ``{"L0": ..., "L1": ..., "converged": bool, **extra}`` (see
-    :func:`paretolab.userfn.parse_return`).
+    The function trains one model from the initialisation given by ``seed`` and returns its
+    final losses: a sequence ``(L0, L1)`` (or more objectives), or a mapping ``{"objectives":
+    [L0, L1], "converged": bool, **extra}`` or ``{"L0": ..., "L1": ..., "converged": bool,
+    **extra}`` (see :func:`paretolab.userfn.parse_return`). Written ``train(objective, seed,
+    **config)``, it gets the run's scalarisation (:mod:`paretolab.scalarize`: ``loss =
+    objective(l0, l1)``, ``objective.parameters()`` added to its optimizer) and serves every
+    method; written ``train(alpha, seed, **config)``, it gets alpha and serves the weighted sum.
 
     A run that raises, returns non-finite values or (on worker processes) ends its process is
     recorded as failed (``failed``, ``error``) and the sweep goes on; a return value of the wrong
@@ -62,15 +74,20 @@ def sweep_function(
         The function, or ``"package.module:function"`` (see
         :func:`paretolab.userfn.load_function`). Worker processes and Dask need a module-level
         (importable) function.
-    alphas : array_like or str, optional
-        Values or a spec (``"log:1e-3:1:9"``, ``"rand:0:5:50"``, see
-        :func:`paretolab.plan.parse_alphas`). Random specs are drawn once and stored: a resumed
-        sweep reuses the stored values. May be omitted when ``store`` already holds a plan.
+    alphas, epsilons : array_like or str, optional
+        Alpha values for ``"linear"`` and ``"chebyshev"``, eps values for ``"eps"`` (minimise
+        L0 subject to L1 = eps), or a spec (``"log:1e-3:1:9"``, ``"rand:0:5:50"``, see
+        :func:`paretolab.plan.parse_alphas`); random specs are drawn once and stored. Or
+        ``"auto:LO:HI"`` with ``budget``: the values are placed where the front found so far is
+        thinnest (:mod:`paretolab.adaptive`). Omitted with a store: the store's plans are resumed.
+    method : str or sequence of str
+        ``"linear"`` (default), ``"chebyshev"``, ``"eps"``, or several.
     seeds : int or sequence of int, optional
-        ``N`` means ``0..N-1``; default: the stored seeds, or 8.
+        ``N`` means ``0..N-1``; default: the stored plan's seeds, or 8.
     store : str, path-like or :class:`paretolab.store.Store`, optional
-        SQLite results store. Finished runs in it are skipped; a store of a different sweep
-        (function, config or plan) is refused. Without a store, results live in memory only.
+        SQLite results store of one function and configuration. Finished runs in it are
+        skipped; more seeds, values or methods add exactly the missing runs; a store of another
+        function or configuration is refused. Without a store, results live in memory only.
     executor : optional
         A :class:`paretolab.workers.WorkerPool` (what :func:`make_executor` gives for
         ``jobs >= 2``), a :class:`SerialExecutor`, or any ``concurrent.futures.Executor`` (e.g.
@@ -81,9 +98,20 @@ def sweep_function(
     retry_failed : bool
         Rerun the runs stored as failed (only those, plus any missing ones).
     config : dict, optional
-        JSON-serialisable keyword arguments for ``train_fn``; part of every run's key.
+        JSON-serialisable keyword arguments for ``train_fn``; part of the store's identity.
     grid_seed : int
-        Seed for random alpha specs.
+        Seed for random specs.
+    budget : int, optional
+        With an ``auto`` spec: the runs the adaptive plan may make (every seed counts; runs it
+        placed earlier in the store count too, so a killed auto sweep resumes).
+    ideal, augment, smooth
+        Chebyshev: the ideal point (default: the smallest value of each objective among the
+        store's runs when the first Chebyshev sweep starts, kept from then on; with no runs yet it
+        must be given, e.g. ``[0, 0]`` for losses that are never negative), augmentation and
+        smoothing (see :class:`paretolab.scalarize.Chebyshev`).
+    damping, constraint
+        The eps-constraint's damping ``c`` (stable when above the front's curvature, which
+        scales with the losses: scale c with them) and ``"eq"`` or ``"le"``.
     progress : None, bool or callable
         None or True: a tqdm bar on stderr (also when it is not a terminal); False: none; a
         callable ``progress(done, total)`` in runs.
@@ -91,9 +119,9 @@ def sweep_function(
     Returns
     -------
     Runs
-        One row per run of the plan (alpha-major, then seed), with ``failed``, ``error``,
-        ``elapsed`` and ``extra``; ``source`` is the function's ``module:qualname``; no
-        ``training`` part.
+        The runs of this call's plan (method, value, then seed order; with no values given, every
+        stored run), with ``failed``, ``error``, ``elapsed``, ``extra`` (``placed``: why an
+        adaptive plan made the run); ``source`` is the function's ``module:qualname``.
 
     Examples
     --------
@@ -112,6 +140,9 @@ def sweep_function(
                              f"got {short_repr(train_fn)} ({type(train_fn).__name__})")
     config = _check_config(config)
     check_signature(train_fn, config)
+    methods = [check_method(m) for m in ([method] if isinstance(method, str) else list(method))] or ["linear"]
+    methods = list(dict.fromkeys(methods))
+    check_methods(train_fn, methods)
     if not (isinstance(retry_failed, (bool, np.bool_)) or retry_failed in (0, 1)):
         raise ParetolabError(f"retry_failed: expected a bool, got {retry_failed!r}")
     if executor is not None and jobs is not None:
@@ -125,65 +156,256 @@ def sweep_function(
     own_store = store is not None and not isinstance(store, Store)
     st = Store(store) if own_store else store
     try:
-        stored = st.meta() if st is not None else {}
-        alpha_vals, seed_vals, spec, gseed = _plan(alphas, seeds, stored, grid_seed)
-        plan_alpha = np.repeat(alpha_vals, seed_vals.size)
-        plan_seed = np.tile(seed_vals, alpha_vals.size)
-        keys = [run_key(fid, a, s, config) for a, s in zip(plan_alpha, plan_seed)]
-        if len(set(keys)) != len(keys):
-            raise ParetolabError("alphas: the plan repeats an (alpha, seed) pair; expected distinct alpha values "
-                                 "and distinct seeds")
-        status = {}
-        if st is not None:
-            st.bind({"function": fid, "config": config,
-                     "alphas": {"spec": spec, "grid_seed": int(gseed), "values": alpha_vals.tolist()},
-                     "seeds": seed_vals.tolist()})
-            status = st.status()
-        todo = [i for i, k in enumerate(keys) if k not in status or (retry_failed and status[k])]
-        total = len(keys)
-        counts = {"done": total - len(todo), "failed": sum(1 for k in keys if status.get(k) and not retry_failed)}
-        update, close_bar = progress_bar(progress, total, initial=counts["done"], desc=fid.split(":")[-1])
-        update(counts["done"], failed=counts["failed"], left=total - counts["done"])
-        log.info("sweep %s: %d runs, %d already stored, %d to run", fid, total, counts["done"], len(todo))
-        memory: dict[str, dict] = {}
-        n_objectives = [st.n_objectives() if st is not None else None]
+        stored = st.bind({"function": fid, "config": config}) if st is not None else {}
+        plans = _plans(methods, alphas, epsilons, seeds, stored, grid_seed, budget)
+        settings = _settings(plans, st, ideal, augment, smooth, damping, constraint)
+        session = _Session(train_fn, fid, config, st, executor, jobs, retry_failed, progress)
+        keys = []
+        for plan in plans:
+            record = lambda p=plan: st is not None and st.add_plan(  # noqa: E731 - before the runs start
+                {k: p[k] for k in ("method", "spec", "grid_seed", "values", "seeds")} | {"settings": settings[p["method"]]})
+            if plan["auto"] is not None:
+                keys += _run_auto(session, plan, settings[plan["method"]], budget, record)
+            else:
+                record()
+                calls = [session.call(plan["method"], v, s, settings[plan["method"]])
+                         for v in plan["values"] for s in plan["seeds"]]
+                keys += [c[0] for c in calls]
+                session.run(calls)
+        return runs_from_rows(session.rows(None if alphas is None and epsilons is None else keys), fid)
+    finally:
+        if own_store and st is not None:
+            st.close()
 
-        def record(i: int, out: dict) -> None:
+
+def _plans(methods, alphas, epsilons, seeds, stored: dict, grid_seed: int, budget) -> list[dict]:
+    """The plans of this call: per method its values (stored ones reused for the same random
+    spec, never drawn again) and seeds; with no values given, the store's plans (resumed)."""
+    old_plans = stored.get("plans", [])
+    if alphas is None and epsilons is None:
+        if not old_plans:
+            raise ParetolabError("alphas: expected alpha values or a spec (e.g. 'log:1e-3:1:9'), got None (and no "
+                                 "stored plan to resume)")
+        return [dict(p, auto=None, seeds=list(p["seeds"] if seeds is None else parse_seeds(seeds).tolist()))
+                for p in old_plans]
+    if seeds is None:
+        seed_vals = np.array(old_plans[-1]["seeds"], dtype=np.int64) if old_plans else parse_seeds(8)
+    else:
+        seed_vals = parse_seeds(seeds)
+    out = []
+    for m in methods:
+        arg, name = (epsilons, "epsilons") if m == "eps" else (alphas, "alphas")
+        if arg is None:
+            other = "alphas" if m == "eps" else "epsilons"
+            raise ParetolabError(f"{name}: method {m!r} sweeps {'eps' if m == 'eps' else 'alpha'}; pass {name}=... "
+                                 f"(e.g. {'lin:0.05:0.95:10' if m == 'eps' else 'log:1e-3:1:9'})"
+                                 + (f"; {other} apply to the other methods" if other else ""))
+        auto = parse_auto(arg, name)
+        spec = arg.strip() if isinstance(arg, str) else None
+        if auto is not None:
+            if budget is None:
+                raise ParetolabError(f"budget: an {name} spec 'auto:LO:HI' places runs until a budget is spent; pass "
+                                     "budget=N (CLI: --budget N), the number of runs, every seed included")
+            values = []
+        else:
+            same = [p for p in old_plans if p["method"] == m and spec is not None and p.get("spec") == spec
+                    and p.get("grid_seed") == grid_seed]
+            values = same[-1]["values"] if same else parse_values(arg, name, seed=grid_seed).tolist()
+        if len(set(values)) != len(values) or len(set(seed_vals.tolist())) != seed_vals.size:
+            raise ParetolabError(f"{name}: the plan repeats an ({'eps' if m == 'eps' else 'alpha'}, seed) pair; "
+                                 "expected distinct values and distinct seeds")
+        out.append({"method": m, "spec": spec, "grid_seed": int(grid_seed), "values": [float(v) for v in values],
+                    "seeds": seed_vals.tolist(), "auto": auto})
+    return out
+
+
+def _settings(plans, st, ideal, augment, smooth, damping, constraint) -> dict:
+    """Each method's settings (part of its runs' keys): Chebyshev's ideal point, augmentation and
+    smoothing; the eps-constraint's damping and constraint kind."""
+    out = {"linear": {}}
+    methods = {p["method"] for p in plans}
+    if "chebyshev" in methods:
+        z = ideal
+        if z is None:
+            z = (st.meta().get("ideal") if st is not None else None) or (st.minima() if st is not None else None)
+        if z is None:
+            raise ParetolabError("ideal: Chebyshev needs an ideal point (a point at or below every loss); none was given "
+                                 "and the store holds no finished runs to take the smallest losses from. Pass ideal=[z0, "
+                                 "z1] (CLI: --ideal 0,0 for losses that are never negative), or run a weighted-sum "
+                                 "sweep into the store first")
+        z = [float(v) for v in np.asarray(z, dtype=float).reshape(-1)]
+        if len(z) != 2 or not all(math.isfinite(v) for v in z):
+            raise ParetolabError(f"ideal: expected 2 finite numbers (one per objective), got {ideal!r}")
+        if st is not None and ideal is None and not st.meta().get("ideal"):
+            st.set_ideal(z)
+        out["chebyshev"] = {"ideal": z, "augment": float(augment), "smooth": float(smooth)}
+    if "eps" in methods:
+        check_positive("damping", damping)
+        if constraint not in ("eq", "le"):
+            raise ParetolabError(f"constraint: expected 'eq' or 'le', got {constraint!r}")
+        out["eps"] = {"damping": float(damping), "constraint": constraint}
+    return out
+
+
+class _Session:
+    """Runs of one sweep: makes calls, records them in the store (or in memory), keeps counts."""
+
+    def __init__(self, fn, fid, config, store, executor, jobs, retry_failed, progress):
+        self.fn, self.fid, self.config, self.store = fn, fid, config, store
+        self.executor, self.jobs, self.retry_failed, self.progress = executor, jobs, retry_failed, progress
+        self.memory: dict[str, dict] = {}
+        self.n_objectives = store.n_objectives() if store is not None else None
+
+    def call(self, method, value, seed, settings, placed: str = "") -> tuple:
+        key = run_key(self.fid, value, seed, self.config, method=method, settings=settings)
+        return key, method, float(value), int(seed), settings, placed
+
+    def status(self) -> dict:
+        return self.store.status() if self.store is not None else {k: r["failed"] for k, r in self.memory.items()}
+
+    def rows(self, keys=None) -> list[dict]:
+        if self.store is not None:
+            return self.store.rows(keys)
+        return list(self.memory.values()) if keys is None else [self.memory[k] for k in keys if k in self.memory]
+
+    def run(self, calls) -> None:
+        """Make the calls that are not stored yet (or failed, with ``retry_failed``)."""
+        status = self.status()
+        todo = [c for c in calls if c[0] not in status or (self.retry_failed and status[c[0]])]
+        total = len(calls)
+        counts = {"done": total - len(todo), "failed": sum(1 for c in calls if status.get(c[0]) and not self.retry_failed)}
+        update, close_bar = progress_bar(self.progress, total, initial=counts["done"], desc=self.fid.split(":")[-1])
+        update(counts["done"], failed=counts["failed"], left=total - counts["done"])
+        log.info("sweep %s: %d runs, %d already stored, %d to run", self.fid, total, counts["done"], len(todo))
+
+        def record(call: tuple, out: dict) -> None:
+            key, method, value, seed, _, placed = call
             if out.get("bad_return"):
-                raise ReturnValueError(f"{out['bad_return']} (run alpha={out['alpha']!r}, seed={out['seed']!r})")
-            row = dict(out, key=keys[i])
+                raise ReturnValueError(f"{out['bad_return']} (run {describe(method, value, seed)})")
+            row = dict(out, key=key, placed=placed)
             if not row["failed"]:
                 m = len(row["objectives"])
-                if n_objectives[0] is not None and m != n_objectives[0]:
-                    raise ReturnValueError(f"train_fn returned {m} objectives for alpha={out['alpha']!r}, seed="
-                                           f"{out['seed']!r}, but {n_objectives[0]} for earlier runs")
-                n_objectives[0] = m
-            if st is not None:
-                st.put(row, replace=retry_failed)
-            memory[keys[i]] = row
+                if self.n_objectives is not None and m != self.n_objectives:
+                    raise ReturnValueError(f"train_fn returned {m} objectives for {describe(method, value, seed)}, but "
+                                           f"{self.n_objectives} for earlier runs")
+                self.n_objectives = m
+            eps = method == "eps"
+            row["alpha"], row["epsilon"] = (math.nan, value) if eps else (value, math.nan)
+            if self.store is not None:
+                self.store.put(row, replace=self.retry_failed)
+            self.memory[key] = row
             counts["done"] += 1
             counts["failed"] += bool(row["failed"])
             update(counts["done"], failed=counts["failed"], left=total - counts["done"])
 
-        calls = [(i, float(plan_alpha[i]), int(plan_seed[i])) for i in todo]
         try:
-            if not calls:
+            ex, jobs = self.executor, self.jobs
+            if not todo:
                 pass
-            elif isinstance(executor, SerialExecutor) or (executor is None and (jobs == 1 or len(todo) <= 1
-                                                                              and jobs is None)):
-                for i, a, s in calls:
-                    record(i, run_one(train_fn, a, s, config))
-            elif executor is None or _is_worker_pool(executor):
-                _run_on_workers(train_fn, calls, config, executor, jobs, record)
+            elif isinstance(ex, SerialExecutor) or (ex is None and (jobs == 1 or len(todo) <= 1 and jobs is None)):
+                for c in todo:
+                    record(c, run_one(self.fn, c[1], c[2], c[3], self.config, c[4]))
+            elif ex is None or _is_worker_pool(ex):
+                _run_on_workers(self.fn, todo, self.config, ex, jobs, record)
             else:
-                _run_on_executor(train_fn, calls, config, executor, record)
+                _run_on_executor(self.fn, todo, self.config, ex, record)
         finally:
             close_bar()
-        rows = st.rows(keys) if st is not None else [memory[k] for k in keys]
-        return runs_from_rows(rows, fid)
-    finally:
-        if own_store and st is not None:
-            st.close()
+
+    def workers(self) -> int:
+        if isinstance(self.executor, SerialExecutor) or self.jobs == 1:
+            return 1
+        if _is_worker_pool(self.executor):
+            return self.executor.n
+        return int(self.jobs or default_jobs())
+
+
+def _run_auto(session: _Session, plan: dict, settings: dict, budget: int, record) -> list[str]:
+    """Rounds of an adaptive plan: each proposes as many runs as there are workers (at least one
+    value for every seed), until the budget is spent or nothing is worth a run. Returns the keys."""
+    from paretolab.adaptive import INITIAL, propose
+
+    check_positive("budget", budget, integer=True)
+    method, (lo, hi), seeds = plan["method"], plan["auto"], plan["seeds"]
+    keys, findings = [], set()
+    while True:
+        runs = runs_from_rows(session.rows(), session.fid)
+        mine = runs.subset(runs.method == method) if len(runs) else runs
+        placed = np.asarray(mine.extra.get("placed", np.full(len(mine), "", dtype=object))) if len(mine) else []
+        spent = int(sum(1 for p in placed if p))
+        room = (budget - spent) // len(seeds)
+        if room < 1:
+            break
+        per_round = max(1, session.workers() // len(seeds))
+        if not (mine.method == method).any():
+            per_round = max(per_round, INITIAL)  # the whole initial grid at once
+        per_round = min(room, per_round)
+        proposals = propose(mine, method, lo, hi, per_round)
+        for p in proposals:
+            if p.value is None and p.reason not in findings:
+                findings.add(p.reason)
+                log.info("auto %s: %s", method, p.reason)
+        values = [p for p in proposals if p.value is not None]
+        if not values:
+            break
+        calls = [session.call(method, p.value, s, settings, placed=p.reason) for p in values for s in seeds]
+        keys += [c[0] for c in calls]
+        plan["values"] = plan["values"] + [p.value for p in values]
+        record()
+        session.run(calls)
+    return keys
+
+
+def describe(method: str, value: float, seed: int) -> str:
+    """A run in words: ``alpha=0.5, seed=1``, ``eps=0.2, seed=0``, ``chebyshev alpha=2.0, seed=3``.
+
+    >>> describe("eps", 0.2, 0)
+    'eps=0.2, seed=0'
+    """
+    what = {"linear": "alpha", "eps": "eps"}.get(method, f"{method} alpha")
+    return f"{what}={value!r}, seed={seed!r}"
+
+
+def refine(store, budget: int, *, method: str | None = None, executor=None, jobs: int | None = None,
+           progress=None) -> Runs:
+    """Continue a store's sweep where its front is thinnest: up to ``budget`` more runs of
+    ``method`` (default: the weighted sum when the store has any, else its first method), placed
+    as an ``auto`` plan over the range of values the store already covers, with its seeds and
+    settings (:mod:`paretolab.adaptive`). Returns every run of the store.
+    """
+    check_positive("budget", budget, integer=True)
+    with Store(store, readonly=True) as st:
+        meta, runs = st.meta(), st.runs()
+    identity, plans = meta.get("identity") or {}, meta.get("plans") or []
+    if not identity.get("function") or not len(runs):
+        raise ParetolabError(f"store: {os.fspath(store)!r} holds no runs of a function to refine; sweep into it first "
+                             "(paretolab sweep --fn ... --store ...)")
+    methods = list(dict.fromkeys(runs.method.tolist()))
+    method = method or ("linear" if "linear" in methods else methods[0])
+    if method not in methods:
+        raise ParetolabError(f"method: the store holds runs of {methods}, got {method!r}")
+    mine = runs.subset(runs.method == method)
+    values = mine.epsilon if method == "eps" else mine.alpha
+    values = values[np.isfinite(values) & ((values > 0) if method != "eps" else True)]
+    if values.size < 2 or values.min() == values.max():
+        raise ParetolabError(f"store: refining needs runs of {method!r} at two values at least to span a range, got "
+                             f"{np.unique(values).tolist()}")
+    spent = int(sum(1 for p in mine.extra.get("placed", []) if p))
+    plan = [p for p in plans if p["method"] == method][-1:] or [{"seeds": sorted(set(mine.seed.tolist())),
+                                                               "settings": {}}]
+    settings = plan[0].get("settings") or {}
+    spec = f"auto:{values.min():.17g}:{values.max():.17g}"
+    fn = load_function(identity["function"], name="store function")
+    kwargs = {"epsilons" if method == "eps" else "alphas": spec}
+    if method == "chebyshev":
+        kwargs.update(ideal=settings.get("ideal"), augment=settings.get("augment", 0.0),
+                      smooth=settings.get("smooth", 0.0))
+    if method == "eps":
+        kwargs.update(damping=settings.get("damping", 10.0), constraint=settings.get("constraint", "eq"))
+    sweep_function(fn, method=method, seeds=plan[0]["seeds"], store=store, config=identity.get("config") or {},
+                   budget=spent + budget, executor=executor, jobs=jobs, progress=progress, **kwargs)
+    with Store(store, readonly=True) as st:
+        return st.runs()
 
 
 def _check_config(config) -> dict:
@@ -197,27 +419,6 @@ def _check_config(config) -> dict:
         raise ParetolabError(f"config: expected JSON-serialisable values (it is part of each run's key), got "
                              f"{short_repr(config)} ({exc})") from None
     return config
-
-
-def _plan(alphas, seeds, stored: dict, grid_seed: int):
-    """Alpha values, seeds, spec and grid seed of the sweep: the stored ones win when this call
-    names the same spec (a random plan is never drawn again) or names none."""
-    old = stored.get("alphas", {})
-    spec = alphas.strip() if isinstance(alphas, str) else None
-    if alphas is None:
-        if not old:
-            raise ParetolabError("alphas: expected alpha values or a spec (e.g. 'log:1e-3:1:9'), got None (and no "
-                                 "stored plan to resume)")
-        values, spec, gseed = np.array(old["values"], dtype=float), old.get("spec"), old.get("grid_seed", grid_seed)
-    elif spec is not None and old.get("spec") == spec and old.get("grid_seed") == grid_seed:
-        values, gseed = np.array(old["values"], dtype=float), grid_seed
-    else:
-        values, gseed = parse_values(alphas, "alphas", seed=grid_seed), grid_seed
-    if seeds is None:
-        seed_vals = np.array(stored["seeds"], dtype=np.int64) if stored.get("seeds") else parse_seeds(8)
-    else:
-        seed_vals = parse_seeds(seeds)
-    return values, seed_vals, spec, gseed
 
 
 # --------------------------------------------------------------------------- execution
@@ -240,26 +441,26 @@ def _run_on_workers(fn, calls, config, pool, jobs, record) -> None:
         pool = WorkerPool(min(int(jobs or default_jobs()), len(calls)))
     index, fatal = {}, None
     try:
-        for i, a, s in calls:
-            index[pool.submit(run_one, fn, a, s, config)] = (i, a, s)
+        for call in calls:
+            index[pool.submit(run_one, fn, call[1], call[2], call[3], config, call[4])] = call
         pending = set(index)
         for outcome in pool.outcomes():
             if outcome.ticket not in pending:
                 continue
             pending.discard(outcome.ticket)
-            i, a, s = index[outcome.ticket]
+            call = index[outcome.ticket]
             out = outcome.value if outcome.ok else {
-                "alpha": a, "seed": s, "objectives": [], "converged": False, "failed": True, "error": outcome.error,
-                "extra": {}, "bad_return": None, "elapsed": outcome.seconds}
+                "method": call[1], "value": call[2], "seed": call[3], "objectives": [], "converged": False,
+                "failed": True, "error": outcome.error, "extra": {}, "bad_return": None, "elapsed": outcome.seconds}
             if fatal is not None:
                 if not out.get("bad_return"):
                     try:  # draining after an error: keep every finished run we still can
-                        record(i, out)
+                        record(call, out)
                     except Exception:  # noqa: BLE001
                         pass
             else:
                 try:
-                    record(i, out)
+                    record(call, out)
                 except Exception as exc:  # noqa: BLE001 - start no new run, let the running ones finish
                     fatal = exc
                     pending -= set(pool.cancel(pending))
@@ -284,31 +485,31 @@ def _run_on_executor(fn, calls, config, executor, record) -> None:
     fatal = None
     try:
         for call in calls:
-            futures[executor.submit(run_one, fn, call[1], call[2], config)] = call
+            futures[executor.submit(run_one, fn, call[1], call[2], call[3], config, call[4])] = call
         for fut in as_completed(futures):  # O(1) per finished run; cancelled futures come out too
             if fut.cancelled():
                 continue
-            i, a, s = futures[fut]
+            call = futures[fut]
             try:
                 out = fut.result()
             except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
                 if fatal is None:
                     why = unimportable(fn)
-                    fatal = ExecutorError(f"executor: a run (alpha={a!r}, seed={s}) could not be executed: "
-                                         f"{type(exc).__name__}: {exc}. Finished runs are stored; rerun the sweep "
-                                         "to continue" + ("" if why is None else f" (note: {why})"))
+                    fatal = ExecutorError(f"executor: a run ({describe(call[1], call[2], call[3])}) could not be "
+                                          f"executed: {type(exc).__name__}: {exc}. Finished runs are stored; rerun "
+                                          "the sweep to continue" + ("" if why is None else f" (note: {why})"))
                     fatal.__cause__ = exc
                     _cancel(futures)
                 continue
             if fatal is None:
                 try:
-                    record(i, out)
+                    record(call, out)
                 except Exception as exc:  # noqa: BLE001 - stop: a bad return value or the store failed
                     fatal = exc
                     _cancel(futures)
             elif not out.get("bad_return"):
                 try:  # draining after a fatal error: keep every finished run we still can
-                    record(i, out)
+                    record(call, out)
                 except Exception:  # noqa: BLE001
                     pass
     except BaseException:  # Ctrl-C or an error of the driver: do not wait for running runs

@@ -25,7 +25,7 @@ import numpy as np
 
 from paretolab.errors import OutputExists, ParetolabError
 
-__all__ = ["Runs", "Training", "plain", "read_csv"]
+__all__ = ["Runs", "Training", "concat_runs", "plain", "read_csv"]
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +272,52 @@ class Runs:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
+
+
+def concat_runs(runs) -> Runs:
+    """One :class:`Runs` of several with the same objectives (their runs one after another;
+    ``training`` kept when every part has one of the same shape, ``extra`` fields missing in a
+    part are NaN or empty there).
+
+    >>> a = Runs.from_arrays([[0.0, 1.0]], alpha=[0.1], seed=[0])
+    >>> b = Runs.from_arrays([[1.0, 0.0]], alpha=[10.0], seed=[0])
+    >>> concat_runs([a, b]).alpha.tolist()
+    [0.1, 10.0]
+    """
+    runs = list(runs)
+    if not runs:
+        raise ParetolabError("runs: expected at least one Runs to concatenate, got none")
+    names = runs[0].names
+    for r in runs[1:]:
+        if r.names != names:
+            raise ParetolabError(f"runs: expected the same objectives in every source, got {list(names)} and "
+                                 f"{list(r.names)}")
+    seeds = None if any(r.seed is None for r in runs) else np.concatenate([r.seed for r in runs])
+    keys = list(dict.fromkeys(k for r in runs for k in r.extra))
+    extra = {}
+    for k in keys:
+        parts = [r.extra[k] if k in r.extra else None for r in runs]
+        text = any(p is not None and p.dtype.kind in "OUS" for p in parts)
+        extra[k] = np.concatenate([p if p is not None else np.full(len(r), "" if text else np.nan, dtype=object if text
+                                                                   else float) for p, r in zip(parts, runs)])
+    lines = None if any(r.line is None for r in runs) else np.concatenate([r.line for r in runs])
+    training = None
+    ts = [r.training for r in runs]
+    if all(t is not None for t in ts) and len({(t.params.shape[1], t.multipliers.shape[1], t.steps) for t in ts}) == 1:
+        snaps = [t.snapshot_objectives for t in ts]
+        same = all(t.snapshot_steps.shape == ts[0].snapshot_steps.shape for t in ts) and all(s.size for s in snaps)
+        training = Training(
+            params=np.concatenate([t.params for t in ts]), loss=np.concatenate([t.loss for t in ts]),
+            grad_norm=np.concatenate([t.grad_norm for t in ts]),
+            avg_grad_norm=np.concatenate([t.avg_grad_norm for t in ts]),
+            multipliers=np.concatenate([t.multipliers for t in ts]), steps=ts[0].steps, lr=ts[0].lr,
+            snapshot_steps=ts[0].snapshot_steps if same else np.zeros(0, dtype=int),
+            snapshot_objectives=np.concatenate(snaps, axis=1) if same else np.zeros((0, 0, 0)))
+    cat = lambda f: np.concatenate([getattr(r, f) for r in runs])  # noqa: E731
+    return Runs(source=" + ".join(dict.fromkeys(r.source for r in runs)), names=names, objectives=cat("objectives"),
+                method=cat("method"), alpha=cat("alpha"), epsilon=cat("epsilon"), weights=cat("weights"), seed=seeds,
+                converged=cat("converged"), diverged=cat("diverged"), failed=cat("failed"), error=cat("error"),
+                elapsed=cat("elapsed"), extra=extra, line=lines, training=training)
 
 
 def _cell(v):

@@ -2,31 +2,35 @@
 
 The store is a single SQLite file (stdlib :mod:`sqlite3`, WAL journal). It holds
 
-* ``meta``: the sweep's identity (the function as ``module:qualname``, its keyword
-  configuration) and its plan (the alpha values, drawn once for random specs, and the seeds);
-* ``runs``: one row per finished run, keyed by a hash of the function's identity, alpha, seed
-  and configuration (:func:`run_key`), with the objectives, the converged / failed flags, the
-  error text of a failed run and the extra fields the function returned.
+* ``meta``: the store's identity (the function as ``module:qualname`` and its keyword
+  configuration), the plans swept into it (method, the values, drawn once for random specs,
+  and the seeds), and the Chebyshev ideal point once one was used;
+* ``runs``: one row per finished run, keyed by a hash of the function's identity, the method and
+  its settings, the value (alpha or eps), the seed and the configuration (:func:`run_key`), with
+  the objectives, the converged / failed flags, the error text of a failed run, the extra fields
+  the function returned and why the run was placed (``placed``, for adaptive plans).
 
-Only the driver process writes; workers return their results to it. Each run is recorded in its
-own transaction, so a driver killed at any moment (even ``SIGKILL``) leaves every recorded run
-intact and the file consistent, and re-running the same sweep runs exactly the missing runs. A
-store made by a different sweep (another function or configuration or plan) is refused rather
-than mixed (:class:`StoreMismatch`). Durability is that of ``PRAGMA synchronous=NORMAL`` in WAL
-mode: a process crash loses nothing that was committed; a power cut may lose the last few
-commits, which the next run then simply reruns.
+One store holds the runs of one function and configuration. It grows: a sweep with more seeds,
+more values or another method adds exactly its missing runs; a different function or
+configuration is refused rather than mixed (:class:`paretolab.errors.StoreMismatch`). Only the
+driver process writes; workers return their results to it. Each run is recorded in its own
+transaction, so a driver killed at any moment (even ``SIGKILL``) leaves every recorded run
+intact and the file consistent, and re-running the same sweep runs exactly the missing runs.
+Durability is that of ``PRAGMA synchronous=NORMAL`` in WAL mode: a process crash loses nothing
+that was committed; a power cut may lose the last few commits, which the next run then reruns.
+Stores written by paretolab before schema 2 (weighted sums only) are read as they are and
+migrated to schema 2 in one transaction when opened for writing.
 
 Examples
 --------
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "runs.sqlite"
 >>> with Store(path) as st:
-...     _ = st.bind({"function": "m:f", "config": {}, "alphas": {"spec": None, "grid_seed": 0,
-...              "values": [0.5]}, "seeds": [0]})
-...     st.put({"key": run_key("m:f", 0.5, 0, {}), "alpha": 0.5, "seed": 0,
+...     _ = st.bind({"function": "m:f", "config": {}})
+...     st.put({"key": run_key("m:f", 0.5, 0, {}), "method": "linear", "value": 0.5, "seed": 0,
 ...             "objectives": [1.0, 2.0], "converged": True, "failed": False})
->>> [(r["alpha"], r["objectives"]) for r in open_store(path, readonly=True).rows()]
-[(0.5, [1.0, 2.0])]
+>>> [(r["method"], r["value"], r["objectives"]) for r in open_store(path, readonly=True).rows()]
+[('linear', 0.5, [1.0, 2.0])]
 """
 
 from __future__ import annotations
@@ -55,14 +59,13 @@ __all__ = [
     "runs_from_rows",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MAGIC = b"SQLite format 3\x00"
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
+_RUNS_TABLE = """runs (
     key        TEXT PRIMARY KEY,
-    alpha      REAL NOT NULL,
+    method     TEXT NOT NULL,       -- linear, chebyshev or eps
+    value      REAL NOT NULL,       -- alpha (linear, chebyshev) or eps (eps)
     seed       INTEGER NOT NULL,
     objectives TEXT NOT NULL,       -- JSON list (NaN allowed)
     converged  INTEGER NOT NULL,
@@ -70,26 +73,36 @@ CREATE TABLE IF NOT EXISTS runs (
     error      TEXT NOT NULL DEFAULT '',
     extra      TEXT NOT NULL DEFAULT '{}',  -- JSON object of the function's extra fields
     elapsed    REAL,                -- seconds spent in the function
-    finished   REAL                 -- unix time the driver recorded it
-);
-"""
+    finished   REAL,                -- unix time the driver recorded it
+    placed     TEXT NOT NULL DEFAULT ''     -- why the run was placed (adaptive plans)
+)"""
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+           f"CREATE TABLE IF NOT EXISTS {_RUNS_TABLE};\n")
+_COLUMNS = ("key", "method", "value", "seed", "objectives", "converged", "failed", "error", "extra", "elapsed",
+            "finished", "placed")
 
 
 def _canonical(obj) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=True)
 
 
-def run_key(function: str, alpha: float, seed: int, config: dict | None = None) -> str:
-    """The key of one run: a SHA-256 of the function identity, alpha (exact), seed and config.
+def run_key(function: str, value: float, seed: int, config: dict | None = None, *, method: str = "linear",
+            settings: dict | None = None) -> str:
+    """The key of one run: a SHA-256 of the function identity, the method and its settings, the
+    value (alpha or eps, exact), the seed and the config. A weighted-sum run's key leaves out
+    the method, as it did before methods were stored, so older stores still match.
 
     >>> run_key("pkg.mod:train", 0.1, 3) == run_key("pkg.mod:train", 0.1, 3, {})
     True
     >>> run_key("pkg.mod:train", 0.1, 3) == run_key("pkg.mod:train", 0.1, 4)
     False
+    >>> run_key("pkg.mod:train", 0.1, 3) == run_key("pkg.mod:train", 0.1, 3, method="eps")
+    False
     """
-    text = _canonical({"function": function, "alpha": float(alpha).hex(), "seed": int(seed),
-                       "config": config or {}})
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    what = {"function": function, "alpha": float(value).hex(), "seed": int(seed), "config": config or {}}
+    if method != "linear":
+        what.update(method=method, settings=settings or {})
+    return hashlib.sha256(_canonical(what).encode()).hexdigest()[:32]
 
 
 def is_store(path) -> bool:
@@ -190,6 +203,7 @@ class Store:
                     f"store: {self.path!r} is an SQLite file of something else (tables {sorted(tables)}), not a "
                     f"paretolab store; it was not changed. Pick another file, e.g. {free_name(self.path)!r}")
             conn.executescript(_SCHEMA)
+            _migrate_v1(conn)
             return conn
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -242,48 +256,66 @@ class Store:
         return {"meta", "runs"} <= names
 
     def meta(self) -> dict:
-        """The stored sweep description (``{}`` for a new store): function, config, alphas, seeds."""
+        """What the store holds (``{}`` for a new store): ``identity`` (``{"function",
+        "config"}``), ``plans`` (list of ``{"method", "spec", "grid_seed", "values", "seeds",
+        "settings"}``) and ``ideal`` (the Chebyshev ideal point, once one was used)."""
         if not self._has_tables():
             if self.readonly:
                 raise StoreError(f"store: {self.path!r} is an SQLite file but not a paretolab store "
                                  "(no 'runs' table)")
             return {}
-        row = self.connection.execute("SELECT value FROM meta WHERE key='sweep'").fetchone()
-        return json.loads(row[0]) if row else {}
+        rows = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+        if "sweep" in rows:  # schema 1, read as it is
+            return _meta_v1(json.loads(rows["sweep"]))
+        out = {k: json.loads(rows[k]) for k in ("identity", "plans", "ideal") if k in rows}
+        return out
 
-    def bind(self, sweep: dict) -> dict:
-        """Record ``sweep`` as this store's sweep, or check it against the one recorded.
-
-        ``sweep`` has keys ``function`` (``module:qualname``), ``config`` (dict), ``alphas``
-        (``{"spec", "grid_seed", "values"}``) and ``seeds`` (list of int). Raises
-        :class:`StoreMismatch` (nothing changed) when the store holds a different sweep, and
-        :class:`StoreError` when it cannot be written. Returns the recorded description.
+    def bind(self, identity: dict) -> dict:
+        """Record ``identity`` (``{"function": "module:qualname", "config": {...}}``) as this
+        store's, or check it against the one recorded. Raises
+        :class:`paretolab.errors.StoreMismatch` (nothing changed) when the store holds another
+        function's or configuration's runs, and :class:`paretolab.errors.StoreError` when it
+        cannot be written. Returns the store's :meth:`meta`.
         """
+        identity = {"function": identity.get("function"), "config": identity.get("config") or {}}
         old = self.meta()
         if old:
-            diffs = []
-            for k, label in (("function", "function"), ("config", "configuration")):
-                if _canonical(old.get(k)) != _canonical(sweep.get(k)):
-                    diffs.append(f"{label} {old.get(k)!r} (stored) vs {sweep.get(k)!r} (this sweep)")
-            old_a, new_a = old.get("alphas", {}), sweep.get("alphas", {})
-            if _canonical(old_a.get("values")) != _canonical(new_a.get("values")):
-                diffs.append(f"alphas {_short(old_a)} (stored) vs {_short(new_a)} (this sweep)")
-            if list(old.get("seeds", [])) != list(sweep.get("seeds", [])):
-                diffs.append(f"seeds {_short_list(old.get('seeds', []))} (stored) vs "
-                             f"{_short_list(sweep.get('seeds', []))} (this sweep)")
+            stored = old.get("identity", {})
+            diffs = [f"{label} {stored.get(k)!r} (stored) vs {identity[k]!r} (this sweep)"
+                     for k, label in (("function", "function"), ("config", "configuration"))
+                     if _canonical(stored.get(k)) != _canonical(identity[k])]
             if diffs:
                 raise StoreMismatch(
-                    f"store: {self.path!r} holds runs of a different sweep: " + "; ".join(diffs)
+                    f"store: {self.path!r} holds runs of another function or configuration: " + "; ".join(diffs)
                     + f". It was not changed. Use a new file, e.g. store={free_name(self.path)!r} "
-                    "(CLI: --store " + free_name(self.path) + "), or rerun with the stored settings."
+                    "(CLI: --store " + free_name(self.path) + ")."
                 )
             self._touch()
             return old
         if self.readonly:
             raise StoreError(f"store: {self.path!r} was opened read-only; a sweep needs to write to it")
         self._write([("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("schema", str(SCHEMA_VERSION))),
-                     ("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("sweep", _canonical(sweep)))])
-        return sweep
+                     ("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("identity", _canonical(identity))),
+                     ("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("plans", _canonical([])))])
+        return self.meta()
+
+    def add_plan(self, plan: dict) -> None:
+        """Record a plan swept into this store (before its runs start; the latest last), so that a
+        sweep given no values resumes it and a random spec is never drawn again. A plan of the
+        same method and spec (an adaptive plan that placed more values) replaces the older one."""
+
+        def same(p):
+            if plan.get("spec") is not None:
+                return (p.get("method"), p.get("spec"), p.get("grid_seed"), p.get("settings")) == \
+                    (plan.get("method"), plan.get("spec"), plan.get("grid_seed"), plan.get("settings"))
+            return _canonical(p) == _canonical(plan)
+
+        plans = [p for p in self.meta().get("plans", []) if not same(p)] + [plan]
+        self._write([("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("plans", _canonical(plans)))])
+
+    def set_ideal(self, ideal) -> None:
+        """Record the Chebyshev ideal point this store's runs use."""
+        self._write([("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("ideal", _canonical([float(v) for v in ideal])))])
 
     def _touch(self) -> None:
         """Prove the store is writable before any run starts (fails fast on read-only files)."""
@@ -317,18 +349,20 @@ class Store:
     def put(self, row: dict, *, replace: bool = False) -> None:
         """Record one finished run in its own transaction.
 
-        ``row`` has ``key, alpha, seed, objectives`` (list of float), ``converged, failed``
-        (bool) and optionally ``error`` (str), ``extra`` (dict), ``elapsed`` (s). An existing
-        row with the same key is kept unless ``replace`` (used to retry failed runs).
+        ``row`` has ``key, method, value, seed, objectives`` (list of float), ``converged,
+        failed`` (bool) and optionally ``error`` (str), ``extra`` (dict), ``elapsed`` (s) and
+        ``placed`` (str). An existing row with the same key is kept unless ``replace`` (used to
+        retry failed runs).
         """
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         values = (
-            row["key"], float(row["alpha"]), int(row["seed"]),
+            row["key"], str(row.get("method", "linear")), float(row["value"]), int(row["seed"]),
             _canonical([float(v) for v in row["objectives"]]),
             int(bool(row["converged"])), int(bool(row["failed"])), str(row.get("error") or ""),
-            _canonical(row.get("extra") or {}), row.get("elapsed"), time.time(),
+            _canonical(row.get("extra") or {}), row.get("elapsed"), time.time(), str(row.get("placed") or ""),
         )
-        self._write([(f"{verb} INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)])
+        self._write([(f"{verb} INTO runs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                      values)])
 
     def count(self) -> int:
         """Number of stored runs."""
@@ -351,22 +385,34 @@ class Store:
         return {r[0]: bool(r[1]) for r in self.connection.execute("SELECT key, failed FROM runs")}
 
     def rows(self, keys=None) -> list[dict]:
-        """Stored runs as dicts (objectives and extra decoded), ordered by alpha then seed.
-
-        With ``keys``, only those runs, in that order (missing keys are skipped).
-        """
+        """Stored runs as dicts (objectives and extra decoded, ``alpha`` and ``epsilon`` from the
+        method's value), ordered by method, value, then seed. With ``keys``, only those runs, in
+        that order (missing keys are skipped)."""
         if not self._has_tables():
             return []
+        v1 = "method" not in {r[1] for r in self.connection.execute("PRAGMA table_info(runs)")}
+        order = "alpha, seed" if v1 else "method, value, seed"
         out = {}
-        for r in self.connection.execute("SELECT * FROM runs ORDER BY alpha, seed"):
+        for r in self.connection.execute(f"SELECT * FROM runs ORDER BY {order}"):
             d = dict(r)
+            if v1:
+                d.update(method="linear", value=d.pop("alpha"), placed="")
             d["objectives"] = json.loads(d["objectives"])
             d["extra"] = json.loads(d["extra"])
             d["converged"], d["failed"] = bool(d["converged"]), bool(d["failed"])
+            eps = d["method"] == "eps"
+            d["alpha"], d["epsilon"] = (math.nan, d["value"]) if eps else (d["value"], math.nan)
             out[d["key"]] = d
         if keys is None:
             return list(out.values())
         return [out[k] for k in keys if k in out]
+
+    def minima(self) -> list[float] | None:
+        """The smallest value of each objective over the finished runs (None before any)."""
+        rows = [r["objectives"] for r in self.rows() if not r["failed"] and r["objectives"]]
+        if not rows:
+            return None
+        return [float(v) for v in np.min(np.array(rows, dtype=float), axis=0)]
 
     def integrity(self) -> str:
         """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
@@ -376,7 +422,7 @@ class Store:
     def runs(self, keys=None) -> Runs:
         """The stored runs as a :class:`paretolab.runs.Runs` (alpha, then seed order; with
         ``keys``, those runs in that order). Failed runs have NaN objectives and their error."""
-        return runs_from_rows(self.rows(keys), self.meta().get("function", "runs"))
+        return runs_from_rows(self.rows(keys), self.meta().get("identity", {}).get("function", "runs"))
 
     def to_csv(self, path, *, overwrite: bool = False) -> None:
         """Write the stored runs as CSV (:meth:`paretolab.runs.Runs.to_csv`): ``method, alpha,
@@ -388,10 +434,11 @@ class Store:
 def runs_from_rows(rows: list[dict], source: str) -> Runs:
     """A :class:`Runs` from stored rows of a user's function (one per run, in the given order).
 
-    >>> r = runs_from_rows([{"alpha": 0.5, "seed": 0, "objectives": [1.0, 2.0], "converged": True,
-    ...                      "failed": False, "extra": {"epochs": 3}}], "m:f")
-    >>> r.objectives.tolist(), r.extra["epochs"].tolist(), r.training is None
-    ([[1.0, 2.0]], [3.0], True)
+    >>> r = runs_from_rows([{"method": "eps", "alpha": float("nan"), "epsilon": 0.5, "seed": 0,
+    ...                      "objectives": [1.0, 0.5], "converged": True, "failed": False,
+    ...                      "extra": {"epochs": 3}}], "m:f")
+    >>> r.method.tolist(), r.epsilon.tolist(), r.extra["epochs"].tolist(), r.training is None
+    (['eps'], [0.5], [3.0], True)
     """
     K = len(rows)
     m = max(2, max((len(r["objectives"]) for r in rows), default=2))
@@ -408,7 +455,9 @@ def runs_from_rows(rows: list[dict], source: str) -> Runs:
         else:
             extra[k] = np.array(["" if v is None else v for v in vals], dtype=object)
     runs = Runs.from_arrays(
-        obj, alpha=np.array([r["alpha"] for r in rows], dtype=float),
+        obj, method=np.array([r.get("method", "linear") for r in rows], dtype=object).astype(str),
+        alpha=np.array([r["alpha"] for r in rows], dtype=float),
+        epsilon=np.array([r.get("epsilon", math.nan) for r in rows], dtype=float),
         seed=np.array([r["seed"] for r in rows], dtype=np.int64),
         converged=np.array([r["converged"] for r in rows], dtype=bool),
         diverged=np.array([r["failed"] and len(r["objectives"]) > 0
@@ -416,6 +465,8 @@ def runs_from_rows(rows: list[dict], source: str) -> Runs:
         failed=failed, error=np.array([r.get("error") or "" for r in rows], dtype=object), source=source,
     )
     elapsed = np.array([np.nan if r.get("elapsed") is None else r["elapsed"] for r in rows], dtype=float)
+    if any(r.get("placed") for r in rows):  # why an adaptive plan made each run
+        extra["placed"] = np.array([r.get("placed") or "" for r in rows], dtype=object)
     return replace(runs, elapsed=elapsed, extra=extra, line=np.arange(1, K + 1))
 
 
@@ -424,17 +475,38 @@ def open_store(path, *, readonly: bool = False) -> Store:
     return Store(path, readonly=readonly)
 
 
-def _short(alphas: dict) -> str:
-    spec = alphas.get("spec")
-    vals = alphas.get("values") or []
-    if spec:
-        return f"{spec!r} (grid_seed {alphas.get('grid_seed')}, {len(vals)} values)"
-    return _short_list(vals)
+def _meta_v1(sweep: dict) -> dict:
+    """The meta of a schema-1 store (one weighted-sum plan) in schema 2's terms."""
+    alphas = sweep.get("alphas", {})
+    plan = {"method": "linear", "spec": alphas.get("spec"), "grid_seed": alphas.get("grid_seed", 0),
+            "values": alphas.get("values", []), "seeds": sweep.get("seeds", []), "settings": {}}
+    return {"identity": {"function": sweep.get("function"), "config": sweep.get("config") or {}},
+            "plans": [plan] if plan["values"] else []}
 
 
-def _short_list(vals) -> str:
-    vals = list(vals)
-    if len(vals) <= 6:
-        return str(vals)
-    return f"[{', '.join(map(str, vals[:3]))}, ..., {vals[-1]}] ({len(vals)} values)"
-
+def _migrate_v1(conn: sqlite3.Connection) -> None:
+    """Turn a schema-1 store (runs keyed by alpha, one plan in meta 'sweep') into schema 2 in
+    one transaction: every old run is a weighted-sum run with the same key."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
+    if "method" in columns:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("ALTER TABLE runs RENAME TO runs_v1")
+        conn.execute(f"CREATE TABLE {_RUNS_TABLE}")
+        conn.execute("INSERT INTO runs (key, method, value, seed, objectives, converged, failed, error, extra, "
+                     "elapsed, finished) SELECT key, 'linear', alpha, seed, objectives, converged, failed, error, "
+                     "extra, elapsed, finished FROM runs_v1")
+        conn.execute("DROP TABLE runs_v1")
+        row = conn.execute("SELECT value FROM meta WHERE key='sweep'").fetchone()
+        if row is not None:  # a store bound to a sweep (an unbound one stays unbound)
+            meta = _meta_v1(json.loads(row[0]))
+            for k in ("identity", "plans"):
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, _canonical(meta[k])))
+            conn.execute("DELETE FROM meta WHERE key='sweep'")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -17,7 +17,8 @@ import numpy as np
 
 from paretolab.errors import ParetolabError, ReturnValueError
 
-__all__ = ["check_signature", "function_id", "load_function", "parse_return", "run_one", "short_repr"]
+__all__ = ["check_methods", "check_signature", "function_id", "load_function", "parse_return", "run_one", "short_repr",
+           "takes_objective"]
 
 
 def load_function(spec: str, *, name: str = "fn") -> Callable:
@@ -79,7 +80,25 @@ def function_id(fn) -> str:
     return f"{mod}:{qual}"
 
 
+def takes_objective(fn) -> bool:
+    """Whether ``fn`` is written ``train(objective, seed, **config)`` (its first parameter is
+    named ``objective``): it then gets the run's scalarisation object, for any method; otherwise
+    it is the classic ``train(alpha, seed, **config)`` and gets alpha, for weighted sums only.
+
+    >>> takes_objective(lambda objective, seed: None), takes_objective(lambda alpha, seed: None)
+    (True, False)
+    """
+    import inspect
+
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return False
+    return bool(params) and params[0] == "objective"
+
+
 def check_signature(fn, config: dict) -> None:
+    """Refuse, before any run, a function that cannot be called as ``fn(first, seed, **config)``."""
     import inspect
 
     try:
@@ -91,8 +110,28 @@ def check_signature(fn, config: dict) -> None:
     except TypeError as exc:
         extra = f", **config with keys {sorted(config)}" if config else ""
         raise ParetolabError(
-            f"train_fn: expected a function train_fn(alpha, seed{extra}), got {function_id(fn)}{sig} ({exc})"
+            f"train_fn: expected a function train_fn(alpha, seed{extra}) or train_fn(objective, seed{extra}), got "
+            f"{function_id(fn)}{sig} ({exc})"
         ) from None
+
+
+def check_methods(fn, methods) -> None:
+    """A classic ``train(alpha, seed)`` serves the weighted sum only; say how to change it.
+
+    >>> def train(alpha, seed): ...
+    >>> check_methods(train, ["linear", "eps"])
+    Traceback (most recent call last):
+    ...
+    paretolab.errors.ParetolabError: method: 'eps' needs the run's objective, but paretolab.userfn:train takes alpha: write it as train(objective, seed, **config), use `loss = objective(l0, l1)` where it computes `l0 + alpha * l1`, and add `objective.parameters()` to its optimizer
+    """
+    if takes_objective(fn):
+        return
+    for m in methods:
+        if m != "linear":
+            raise ParetolabError(
+                f"method: {m!r} needs the run's objective, but {function_id(fn)} takes alpha: write it as "
+                "train(objective, seed, **config), use `loss = objective(l0, l1)` where it computes "
+                "`l0 + alpha * l1`, and add `objective.parameters()` to its optimizer")
 
 
 _RETURN_FORMAT = ("expected a sequence of 2 or more numbers (L0, L1, ...), or a mapping "
@@ -174,27 +213,44 @@ def parse_return(value) -> tuple[list, bool, dict]:
     return obj.tolist(), converged, extra
 
 
-def run_one(fn, alpha: float, seed: int, config: dict) -> dict:
-    """Call ``fn(alpha, seed, **config)`` in a worker; never raises for the run's own errors."""
+def run_one(fn, method: str, value: float, seed: int, config: dict, settings: dict | None = None) -> dict:
+    """One run of a user's function, in a worker; never raises for the run's own errors.
+
+    A function written ``train(objective, seed, **config)`` gets the scalarisation of ``method``
+    at ``value`` for one run (:func:`paretolab.scalarize.make_scalarizer` with ``settings``:
+    Chebyshev's ideal point, the eps-constraint's damping); the classic ``train(alpha, seed,
+    **config)`` gets ``value`` (a weighted sum). Returns the row to store: method, value, seed,
+    objectives, converged, failed, error, extra (with the final ``multiplier`` of an
+    eps-constraint), elapsed, and ``bad_return`` when the value returned is not losses.
+    """
     import time
     import traceback
 
     t0 = time.perf_counter()
-    out = {"alpha": alpha, "seed": seed, "objectives": [], "converged": False, "failed": True,
+    out = {"method": method, "value": value, "seed": seed, "objectives": [], "converged": False, "failed": True,
            "error": "", "extra": {}, "bad_return": None}
+    objective = None
     try:
-        value = fn(alpha, seed, **config)
+        if takes_objective(fn):
+            from paretolab.scalarize import make_scalarizer
+
+            objective = make_scalarizer(method, value, 2, **(settings or {}))
+            result = fn(objective, seed, **config)
+        else:
+            result = fn(value, seed, **config)
     except Exception as exc:  # noqa: BLE001 - a run's failure is recorded, not raised
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" (at {tb[-1].filename}:{tb[-1].lineno})" if tb else ""
         out["error"] = f"{type(exc).__name__}: {exc}{where}"
     else:
         try:
-            obj, converged, extra = parse_return(value)
+            obj, converged, extra = parse_return(result)
         except ReturnValueError as exc:
             out["bad_return"] = str(exc)
         else:
             finite = all(math.isfinite(v) for v in obj)
+            if method == "eps" and objective is not None:
+                extra.setdefault("multiplier", float(objective.multiplier.detach().reshape(-1)[0]))
             out.update(objectives=obj, converged=converged and finite, failed=not finite, extra=extra,
                        error="" if finite else f"non-finite objectives {obj}")
     out["elapsed"] = time.perf_counter() - t0

@@ -25,13 +25,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _row(alpha, seed, objectives=(1.0, 2.0), failed=False, **kw):
-    return dict(key=run_key("m:f", alpha, seed), alpha=alpha, seed=seed, objectives=list(objectives),
+    return dict(key=run_key("m:f", alpha, seed), method="linear", value=alpha, seed=seed, objectives=list(objectives),
                 converged=not failed, failed=failed, **kw)
 
 
-def _plan(values=(0.5, 1.0), seeds=(0,)):
-    return {"function": "m:f", "config": {}, "alphas": {"spec": None, "grid_seed": 0, "values": list(values)},
-            "seeds": list(seeds)}
+def _plan():
+    return {"function": "m:f", "config": {}}
 
 
 # --------------------------------------------------------------------------- rows
@@ -47,7 +46,7 @@ def test_put_keeps_the_first_row_unless_replacing(tmp_path):
         assert row["objectives"] == [3.0, 4.0] and not row["failed"] and row["extra"] == {"epochs": 5}
         assert row["elapsed"] == 1.5 and st.status() == {run_key("m:f", 0.5, 0): False}
         assert st.integrity() == "ok"
-    assert is_store(path) and open_store(path, readonly=True).meta() == _plan()
+    assert is_store(path) and open_store(path, readonly=True).meta() == {"identity": _plan(), "plans": []}
 
 
 def test_run_key_depends_on_everything_that_makes_a_run():
@@ -228,7 +227,7 @@ def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp
     stored_before = _count(store)
     with open_store(store, readonly=True) as st:
         done_before = {(r["alpha"], r["seed"]) for r in st.rows()}
-        alphas = st.meta()["alphas"]["values"]
+        alphas = st.meta()["plans"][-1]["values"]
     os.remove(log)
     subprocess.run([sys.executable, str(tmp_path / "driver.py"), str(store), "1"], env=env, cwd=tmp_path,
                    check=True, timeout=120)
@@ -240,10 +239,56 @@ def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp
     with open_store(store, readonly=True) as st:
         assert st.integrity() == "ok"
         rows = st.rows()
-        assert st.meta()["alphas"]["values"] == alphas  # the random plan was never redrawn
+        plans = st.meta()["plans"]
+        assert len(plans) == 1 and plans[0]["values"] == alphas  # the random plan was never redrawn
     assert len(rows) == total and len({r["key"] for r in rows}) == total
     assert {(r["alpha"], r["seed"]) for r in rows} == plan
     assert not any(r["failed"] for r in rows)
     for r in rows:
         np.testing.assert_allclose(r["objectives"], [r["alpha"] / (1 + r["alpha"]),
                                                      1 / (1 + r["alpha"]) + 0.001 * r["seed"]])
+
+
+V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE runs (key TEXT PRIMARY KEY, alpha REAL NOT NULL, seed INTEGER NOT NULL, objectives TEXT NOT NULL,
+    converged INTEGER NOT NULL, failed INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{}', elapsed REAL, finished REAL);
+"""
+
+
+def test_a_store_written_before_methods_opens_analyses_and_grows(tmp_path):
+    """A schema-1 store (weighted sums only, written by the previous release) is read as it is,
+    analysed, resumed without rerunning anything, and grows (migrated to schema 2 on write)."""
+    import json
+
+    fn = _write_module(tmp_path, "storemod_v1")
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_SCHEMA)
+    sweep_meta = {"function": f"{fn}:flaky", "config": {}, "alphas": {"spec": None, "grid_seed": 0,
+                                                                      "values": [0.5, 1.0]}, "seeds": [0, 2]}
+    conn.execute("INSERT INTO meta VALUES ('schema', '1')")
+    conn.execute("INSERT INTO meta VALUES ('sweep', ?)", (json.dumps(sweep_meta),))
+    for a in (0.5, 1.0):
+        for s_ in (0, 2):
+            conn.execute("INSERT INTO runs VALUES (?, ?, ?, ?, 1, 0, '', '{\"tag\": 1}', 0.1, 0.0)",
+                         (run_key(f"{fn}:flaky", a, s_), a, s_, json.dumps([a, 1 / (1 + a)])))
+    conn.commit()
+    conn.close()
+    old = read_runs(path)  # read as it is, nothing written
+    assert len(old) == 4 and set(old.method) == {"linear"} and old.extra["tag"].tolist() == [1.0] * 4
+    with sqlite3.connect(path) as c:
+        assert "alpha" in {r[1] for r in c.execute("PRAGMA table_info(runs)")}
+    sys.path.insert(0, str(tmp_path))
+    try:
+        resumed = sweep(f"{fn}:flaky", store=path, jobs=1, progress=False)  # the stored plan: nothing to run
+        assert len(resumed) == 4 and resumed.extra["tag"].tolist() == [1.0] * 4
+        grown = sweep(f"{fn}:flaky", alphas=[0.5, 1.0, 2.0], seeds=[0, 2], store=path, jobs=1, progress=False)
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert len(grown) == 6 and grown.alpha.tolist() == [0.5, 0.5, 1.0, 1.0, 2.0, 2.0]
+    np.testing.assert_array_equal(grown.objectives[:4], old.objectives)
+    with open_store(path, readonly=True) as st:
+        assert st.count() == 6 and st.integrity() == "ok"
+        assert st.meta()["identity"] == {"function": f"{fn}:flaky", "config": {}}

@@ -1,0 +1,155 @@
+"""Plans that find the front: where the next alpha (or eps) is worth most, given the runs so far.
+
+The computer, not the engineer, places the values. An ``auto:LO:HI`` spec starts from a coarse
+grid over [LO, HI] (log for alpha, linear for eps) and then, round after round, places values
+where the front found so far is thin:
+
+* **alpha** (the dichotomic or NISE scheme: Aneja & Nair 1979, Cohon 1978): for the widest
+  stretch between neighbouring reached points A and B, the alpha at the slope of the edge
+  between them, ``(A0 - B0) / (B1 - A1)``. On a convex stretch that alpha lands inside it (the
+  weighted-sum optimum sits where the front's slope is -1/alpha: even alpha spacing gives uneven
+  points, Das & Dennis 1997); when converged runs of that alpha land on its ends instead, the
+  stretch is unreachable by alpha for all we can tell: no more runs are spent there, and it is
+  said so (an eps-constraint reaches it: Kim & de Weck 2005 add constraints for the same reason).
+* **eps** (minimise L0 subject to L1 = eps): the middle L1 of the widest stretch; a run there
+  lands inside unless the front has no point at that L1 (disconnected), which is then said.
+
+Stretches narrower than ``2 * resolution`` (units of the front's extent) are covered and left
+alone. :func:`propose` is a pure function of the runs so far; the sweeps (:mod:`paretolab.batch`,
+:mod:`paretolab.runner`) run its proposals for every seed and call it again until the budget is
+spent or nothing is left to place.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from paretolab import front as F
+from paretolab.errors import ParetolabError
+from paretolab.runs import Runs
+
+__all__ = ["AUTO", "RESOLUTION", "Proposal", "parse_auto", "propose"]
+
+AUTO = "auto"
+RESOLUTION = 0.04
+"""Stretches shorter than twice this (units of the front's extent) count as covered."""
+INITIAL = 5
+"""Values of the first, coarse grid (fewer when the budget is small)."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A value to run next (``value``: alpha or eps) and why; or, with ``value`` None, a finding:
+    a stretch where no more runs are spent (``reason`` says why)."""
+
+    value: float | None
+    reason: str
+
+
+def parse_auto(spec, name: str = "alphas") -> tuple[float, float] | None:
+    """``(LO, HI)`` of an ``auto:LO:HI`` spec, None for any other spec.
+
+    >>> parse_auto("auto:1e-3:10"), parse_auto("log:1e-3:10:5")
+    ((0.001, 10.0), None)
+    """
+    if not isinstance(spec, str) or not spec.strip().startswith(AUTO + ":"):
+        return None
+    parts = spec.strip().split(":")
+    usage = f"{name}: expected 'auto:LO:HI' with 0 <= LO < HI, got {spec!r}"
+    if len(parts) != 3:
+        raise ParetolabError(usage)
+    try:
+        lo, hi = float(parts[1]), float(parts[2])
+    except ValueError:
+        raise ParetolabError(usage) from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0 <= lo < hi):
+        raise ParetolabError(usage)
+    if name == "alphas" and lo <= 0:
+        raise ParetolabError(f"alphas: an auto alpha range is searched on a log scale and needs LO > 0, got {spec!r}")
+    return lo, hi
+
+
+def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
+            resolution: float = RESOLUTION) -> list[Proposal]:
+    """Up to ``room`` values of ``method`` to run next, widest stretch first, and the findings.
+
+    ``runs`` are the runs of this method so far (any seeds). With none, the initial grid:
+    ``min(room, INITIAL)`` values over [lo, hi]. Values already run are never proposed again.
+
+    Examples
+    --------
+    >>> x = np.linspace(0, 1, 2001)
+    >>> front = np.c_[x, (1 - np.sqrt(x)) ** 2]               # convex
+    >>> def optimum(a):
+    ...     return front[np.argmin(front[:, 0] + a * front[:, 1])]
+    >>> runs = Runs.from_arrays([optimum(a) for a in (0.1, 10.0)], alpha=[0.1, 10.0], seed=[0, 0])
+    >>> [round(p.value, 2) for p in propose(runs, "linear", 0.01, 100.0, 1)]  # the chord's slope
+    [1.0]
+    """
+    if room < 1:
+        return []
+    if method not in ("linear", "chebyshev", "eps"):
+        raise ParetolabError(f"method: expected 'linear', 'chebyshev' or 'eps', got {method!r}")
+    value = runs.epsilon if method == "eps" else runs.alpha
+    mine = (runs.method == method) & np.isfinite(value)
+    done = np.unique(value[mine])
+    ok = mine & runs.evidence
+    if not ok.any():
+        grid = np.linspace(lo, hi, INITIAL) if method == "eps" else np.geomspace(lo, hi, INITIAL)
+        todo = [v for v in grid if not _ran(done, v)][:room]
+        return [Proposal(float(v), f"initial {'linear' if method == 'eps' else 'log'} grid over [{lo:.3g}, {hi:.3g}]")
+                for v in todo]
+    pts = runs.objectives[ok]
+    front = F.pareto_front(pts)
+    flo, span = F.extent(front)
+    unit = (pts - flo) / span
+    # reached points in order along the front (the empirical front's own points)
+    fu = (front - flo) / span
+    chord = np.hypot(*np.diff(fu, axis=0).T) if len(fu) > 1 else np.zeros(0)
+    out, findings = [], []
+    for k in np.argsort(-chord, kind="stable"):
+        if chord[k] <= 2 * resolution:
+            break
+        a, b = front[k], front[k + 1]
+        stretch = f"L0 in ({a[0]:.4g}, {b[0]:.4g})"
+        if method == "eps":
+            v = 0.5 * (a[1] + b[1])
+            reason = f"middle L1 of the widest unreached stretch {stretch}"
+        elif b[1] == a[1]:
+            continue
+        else:
+            v = float((a[0] - b[0]) / (b[1] - a[1]))
+            reason = f"slope of the edge across the unreached stretch {stretch} (lands inside if it is convex)"
+        if not lo <= v <= hi:
+            findings.append(Proposal(None, f"{stretch}: its value {v:.4g} is outside [{lo:.3g}, {hi:.3g}]"))
+            continue
+        if _ran(done, v):
+            at = ok & np.isclose(value, v, rtol=1e-9, atol=0.0)
+            inside = _inside(unit[at[ok]], fu[k], fu[k + 1], resolution)
+            if at.any() and not inside.any():
+                why = ("unreachable by alpha for all we can tell: converged runs at the edge's alpha "
+                       f"{v:.4g} landed on its ends" if method != "eps" else
+                       f"no front point with L1 = {v:.4g} found: the front may be disconnected there")
+                findings.append(Proposal(None, f"{stretch}: {why}"))
+            continue
+        out.append(Proposal(float(v), reason))
+        if len(out) == room:
+            break
+    return out + findings
+
+
+def _ran(done: np.ndarray, v: float) -> bool:
+    return bool(np.isclose(done, v, rtol=1e-9, atol=0.0).any())
+
+
+def _inside(points_unit: np.ndarray, a: np.ndarray, b: np.ndarray, resolution: float) -> np.ndarray:
+    """Points strictly between a and b along their chord, farther than ``resolution`` from both."""
+    if len(points_unit) == 0:
+        return np.zeros(0, dtype=bool)
+    d = b - a
+    t = ((points_unit - a) @ d) / max(float(d @ d), 1e-300)
+    far = (np.linalg.norm(points_unit - a, axis=1) > resolution) & (np.linalg.norm(points_unit - b, axis=1) > resolution)
+    return (t > 0) & (t < 1) & far
