@@ -10,6 +10,11 @@
   region got its gap.
 * Spurious regions against NSGA-II fronts of Fonseca-Fleming (10 variables), DENT and ZDT2
   (10 variables): regions beyond the one true region, over NSGA-II seeds.
+* Wrong verdicts on the layouts users have (the adversarial review's cases): even, random and
+  paired alpha grids on convex fronts, one seed per run (trial ids), duplicated rows, a
+  handful of points, a seed stuck at an end, an off-front run next to alpha*, coarse grids on
+  partly tunable fronts, ZDT3's successive jumps, nearly straight convex fronts (swept within
+  a doubling of alpha: reported as a switch), points only on a shallow wide concave front.
 * Time of analyze() on n runs (a convex front with noise, 4 seeds per alpha): O(n log n).
 
 Run: ``.venv/bin/python bench/bench_verdict.py [--quick]``.
@@ -93,6 +98,83 @@ def nsga2_regions(seeds):
               f"linear in {core_linear}/{len(seeds)}")
 
 
+def layouts(trials: int):
+    """Wrong verdicts per family; "wrong" is defined per family from the formulas."""
+    from paretolab.runs import Runs
+
+    def jumped(r):
+        return any(g.kind != "unresolved" for g in r.gaps) or bool(r.regions)
+
+    def convex_wrong(r):
+        return jumped(r) or r.tunable not in ("yes", "unknown")
+
+    A41 = np.geomspace(1e-2, 1e2, 41)
+    fam = {}
+    rng = np.random.default_rng(0)
+    fam["convex p<=0.8, even log grids k=4..40"] = [
+        convex_wrong(analyze(V.weighted_sum_runs(V.superellipse(p), np.geomspace(1e-2, 1e2, k), seeds=2)))
+        for p in (0.3, 0.5, 0.7, 0.8) for k in range(4, 41, 2)]
+    fam["convex p=0.9-0.95 (swept within x1.6), even grids"] = [
+        convex_wrong(analyze(V.weighted_sum_runs(V.superellipse(p), np.geomspace(1e-2, 1e2, k), seeds=2)))
+        for p in (0.9, 0.95) for k in range(4, 41, 2)]
+    out = []
+    for i in range(trials):
+        p = (0.3, 0.5, 0.7)[i % 3]
+        alphas = np.sort(10 ** rng.uniform(-2, 2, (9, 20, 40)[i // 3 % 3]))
+        out.append(convex_wrong(analyze(V.weighted_sum_runs(V.superellipse(p), alphas, seeds=(1, 4)[i % 2],
+                                                            noise=(0, 1e-3)[i // 9 % 2], rng=rng))))
+    fam["convex, random alpha draws"] = out
+    out = []
+    for i in range(trials):
+        base = V.weighted_sum_runs(V.superellipse(0.5), A41, seeds=1, noise=(1e-3, 3e-3, 1e-2)[i % 3], rng=rng)
+        o, a = base.objectives, base.alpha
+        out.append(convex_wrong(analyze(Runs.from_arrays(np.r_[o, o], alpha=np.r_[a, a],
+                                                         seed=np.r_[np.zeros(41), np.ones(41)]))))
+    fam["convex, every row duplicated"] = out
+    fam["convex, 5-6 noisy points, no seeds"] = [convex_wrong(analyze(V.weighted_sum_runs(
+        V.superellipse(0.7), np.geomspace(1e-2, 1e2, 5 + i % 2), seeds=None, noise=(3e-3, 1e-2, 3e-2)[i % 3],
+        rng=rng))) for i in range(trials)]
+    out = []
+    for p in (0.3, 0.5, 0.7):
+        for release in (1.0, 3.0, 10.0):
+            f = V.superellipse(p)
+            pts = [f[0] if (s == 3 and a < release) else V.optimum(f, a) for a in A41 for s in range(4)]
+            out.append(convex_wrong(analyze(Runs.from_arrays(np.array(pts), alpha=np.repeat(A41, 4),
+                                                             seed=np.tile(range(4), 41)))))
+    fam["convex, one seed stuck at an end"] = out
+    circle = V.superellipse(2.0)
+    out = []
+    for i in range(trials):
+        alphas = 10 ** rng.uniform(-2, 2, 40)
+        pts = np.array([V.optimum(circle, a) for a in alphas])
+        out.append(analyze(Runs.from_arrays(pts, alpha=alphas, seed=np.arange(40))).tunable in ("yes", "partly"))
+    fam["quarter circle, one run per seed (trial ids; 'yes'/'partly' wrong)"] = out
+    out = []
+    for i in range(trials):
+        pts = np.array([V.optimum(circle, a) for a in A41])
+        k = np.flatnonzero(A41 > 1)[0]
+        pts[k] = rng.uniform(0.8, 1.2, 2)
+        out.append(analyze(Runs.from_arrays(pts, alpha=A41)).tunable != "no")
+    fam["quarter circle, 41 alphas, an off-front run next to alpha*"] = out
+    fam["DENT / two dents, 5-21 alphas ('no' or 'yes' wrong)"] = [
+        analyze(V.weighted_sum_runs(f, np.geomspace(1e-2, 1e2, k), seeds=s)).tunable in ("no", "yes")
+        for f in (V.dent(), V.two_dents()) for k in (5, 9, 13, 21) for s in (None, 2)]
+    fam["concave x^1.1 + y^1.1, 120 points, noise 1e-2 ('yes' wrong)"] = [
+        analyze(V.points_along(V.superellipse(1.1), 120, noise=1e-2, rng=rng)).tunable == "yes" for _ in range(trials)]
+    x = np.linspace(0, 1, 200001)
+    z = F.pareto_front(np.c_[x, 1 - np.sqrt(x) - x * np.sin(10 * np.pi * x)])
+    fine = np.geomspace(0.1, 10, 20001)
+    truth = fine[1:][np.diff(np.array([V.optimum(z, a)[0] for a in fine])) > 0.05]
+    print(f"wrong verdicts on the layouts users have ({trials} random tables per random family):")
+    for name, wrong in fam.items():
+        print(f"  {name:70s} {sum(wrong)}/{len(wrong)}")
+    for k in (21, 41, 81, 200):
+        got = [g.alpha for g in analyze(V.weighted_sum_runs(z, np.geomspace(1e-2, 1e2, k), seeds=2)).gaps
+               if g.kind != "unresolved"]
+        false = sum(np.min(np.abs(np.log(a / truth))) > 0.05 for a in got)
+        print(f"  ZDT3, {k:3d} alphas: {len(got)} of its {len(truth)} jumps reported, {false} at a wrong alpha")
+
+
 def timing(sizes):
     print("analyze() time (a convex front with noise 1e-3, 4 seeds per alpha):")
     base = None
@@ -112,6 +194,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
     false_positives(18 if args.quick else 180)
+    layouts(12 if args.quick else 60)
     alpha_error(6 if args.quick else 30)
     nsga2_regions((0,) if args.quick else (0, 1, 2))
     timing((1_000, 10_000) if args.quick else (1_000, 10_000, 100_000, 1_000_000))

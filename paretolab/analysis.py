@@ -8,24 +8,37 @@ give one record, :class:`Report`, whose ``to_dict()`` is the report contract (``
 
 What it finds, on the data users have:
 
-* **Gaps** (:class:`Gap`): stretches of the front between two reached points that no run
-  reached while a seed's solution jumped across them between neighbouring alphas. They are
-  found from each seed's alpha-response, whether or not a concave region is visible (a weighted
-  sum never rests inside a concave stretch, so on a user's sweep the region itself is usually
-  invisible). Each gap has the alpha of the hull edge across it (the jump of a global
-  optimiser), the bracket where the seeds actually jumped, and what is known of its inside:
-  ``"concave"`` (points behind the hull edge were seen), ``"unexplored"`` (nothing inside is
-  known; the step is a jump: the seed's neighbouring steps barely moved, or the alphas around
-  it are too close for a convex stretch to hide there) or ``"unresolved"`` (the alpha grid is
-  too coarse to tell a jump from a fast move along a convex stretch: a run at the hull edge's
-  alpha, in ``settle``, lands inside a convex gap and on an end of a concave one).
+* **The alpha-response**: where a global optimiser of the weighted sum lands, per alpha. Only
+  converged weighted-sum runs within the noise of the front's supporting line at their alpha
+  count (a seed stuck in a local minimum, or a run off the front, says nothing about where
+  alpha moves the solution); seeds are pooled, so one run per seed (Optuna trial ids) or no
+  seed column at all works the same.
+* **Gaps** (:class:`Gap`): stretches of more than :data:`GAP` of the front's extent between two
+  consecutive points of the response, crossed without a run landing inside (a weighted sum
+  never rests inside a concave stretch, so on a user's sweep the region itself is usually
+  invisible). Each has the alpha of the hull edge across it, the bracket of alphas where runs
+  left one end for the other, and a kind. ``"concave"``: front points behind the hull edge were
+  seen. ``"disconnected"``: eps-constraint runs with bounds inside landed on its end (a hole).
+  ``"unexplored"``: a jump whose inside is unknown: the response crossed it within a factor
+  :data:`JUMP_WINDOW` of alpha (or at one alpha, seeds on both ends), moving at most
+  1/:data:`STEP_RATIO` as fast on either side (arc per unit of log alpha, over as wide a stretch
+  of alpha), or crossed it with a run at the chord's own alpha landing on an end. A convex
+  stretch swept that fast is a switch, not a knob: the kind says only what the runs show.
+  ``"unresolved"``: the crossing was faster than around it but the alphas are too far apart to
+  tell; ``settle`` names the chord's alpha, whose run lands inside a convex stretch and on an
+  end of anything else (``looks_like_jump`` when it barely moved around it). A crossing as
+  fast as the moves around it is a coarse grid on a smooth front: no gap.
 * **Noise** (``noise_floor``): measured from repeated runs at one setting (the scatter inside
   each cluster of outcomes, so that seeds landing on two sides of a jump do not count as
-  noise), else estimated from the roughness of the front, or taken from the reference front's
-  own roughness (an NSGA-II front has errors of about 1e-4). Regions and cores are found at a
-  tolerance above it, and a dent is claimed only when it is deeper than :data:`DENT_FACTOR`
-  noise floors (and, without repeats, spans :data:`DENT_POINTS` points); shallower ones are
-  ``uncertain_regions`` with a warning, never "no alpha reaches them".
+  noise; rows reproduced to the last bit are one run; with fewer than :data:`MIN_REPEATS`
+  repeats, at least the front's roughness), else estimated from the roughness of the front,
+  or taken from the reference front's own roughness (an NSGA-II front has errors of about
+  1e-4) and, in :func:`compare`, the runs' distances to it. When it cannot be measured (a
+  handful of points, no repeats) it is taken as ``GAP / DENT_FACTOR``. Regions and cores are
+  found at a tolerance above it, and a dent is claimed only when it is deeper than
+  :data:`DENT_FACTOR` noise floors (and, without repeats, spans :data:`DENT_POINTS` points);
+  shallower ones are ``uncertain_regions`` with a warning, never "no alpha reaches them" (and
+  a wide one makes a verdict from points alone "unknown").
 * **Regions and cores** (:class:`RegionFindings`): each maximal locally concave stretch is its
   own core (a region can hold several); runs are placed on the front as a polyline (the whole
   NSGA-II archive when there is one) and count in a core only when inside it by more than the
@@ -46,7 +59,7 @@ from paretolab import front as F
 from paretolab.errors import ParetolabError
 from paretolab.runs import Runs, plain
 
-__all__ = ["DENT_FACTOR", "DENT_POINTS", "GAP", "SCHEMA", "STEP_RATIO", "Cluster", "Core", "Gap", "Outcomes",
+__all__ = ["DENT_FACTOR", "DENT_POINTS", "GAP", "JUMP_WINDOW", "SCHEMA", "STEP_RATIO", "Cluster", "Core", "Gap", "Outcomes",
            "RegionFindings", "Report", "Suggestion", "analyze", "compare", "estimate_roughness",
            "project_onto_front", "seed_noise", "weighted_sum_outcomes"]
 
@@ -55,11 +68,19 @@ SCHEMA = 1
 GAP = 0.1
 """Smallest unreached stretch reported as a gap: its chord, in units of the front's extent."""
 STEP_RATIO = 3.0
-"""A seed's step across a gap is a jump when its neighbouring steps moved at most 1/3 as far."""
+"""The alpha-response crossing a gap looks like a jump when, on either side, it moved at most 1/3
+as fast (arc per unit of log alpha, over as wide a stretch of alpha)."""
+JUMP_WINDOW = 2.0
+"""... and it is claimed as a jump when it crossed the whole gap within this factor of alpha."""
+TIE = 0.02
+"""A run within this relative distance of a gap's edge alpha settles it (the settle alphas are
+printed to 3 significant digits); widened by the noise on the edge's slope."""
 DENT_FACTOR = 8.0
 """A dent is claimed as a concave region only when deeper than this many noise floors."""
 DENT_POINTS = 3
 """Without repeated runs, a dent must also span this many front points to be claimed."""
+MIN_REPEATS = 8
+"""With fewer repeated runs than this, the noise floor is at least the front's roughness."""
 REGION_NOISE = 3.0
 """Regions and cores are found at a tolerance of this many noise floors (at least 1e-6)."""
 
@@ -114,37 +135,41 @@ class RegionFindings:
 
 @dataclass(frozen=True)
 class Gap:
-    """A stretch between two reached points, ``left`` and ``right``, that no run reached while
-    ``seeds`` seeds jumped across it between neighbouring alphas.
+    """A stretch between two consecutive points of the alpha-response, ``left`` and ``right``,
+    that the response crossed without a run landing inside.
 
     ``alpha``: the alpha of the hull edge across it (where a global optimiser jumps);
-    ``alpha_bracket``: the smallest alpha below and the largest above which the seeds jumped;
-    ``reached_by``: the other methods (Chebyshev, eps) whose converged runs reached inside it;
-    ``jumps``: each jumping seed's ``(seed, alpha_low, alpha_high)`` (with local minima on
-    locally convex flanks each seed jumps at its own alpha); ``kind``: ``"concave"``,
-    ``"unexplored"`` or ``"unresolved"`` (see the module notes); ``settle``: alpha and eps
-    values whose runs would settle it (``{"alphas": [...], "epsilons": [...]}``: a run at the
-    edge's alpha lands inside a convex gap; an eps-constraint run at L1 <= eps shows the
-    inside). ``positions``: arc positions (0 to 1) of its ends along the front.
+    ``alpha_bracket``: the last alpha whose optimal runs landed left of it and the first that
+    landed right (where the solution jumps); ``jumps``: each seed's own ``(seed, alpha_low,
+    alpha_high)``, local minima included (on locally convex flanks each seed jumps at its own
+    alpha), and ``seeds`` how many; ``reached_by``: the other methods (Chebyshev, eps) whose
+    converged runs reached inside it; ``kind``: ``"concave"``, ``"disconnected"``,
+    ``"unexplored"`` or ``"unresolved"`` (see the module notes), ``looks_like_jump`` when the
+    response barely moved around it; ``settle``: alpha and eps values whose runs would settle it
+    (``{"alphas": [...], "epsilons": [...]}``: a run at the chord's alpha lands inside a convex
+    gap and on an end of anything else; an eps-constraint run at L1 <= eps shows the inside).
+    ``positions``: arc positions (0 to 1) of its ends along the front.
     """
 
     left: tuple[float, ...]
     right: tuple[float, ...]
     alpha: float
-    alpha_bracket: tuple[float, float] | None
+    alpha_bracket: tuple[float, float]
     seeds: int
     kind: str
     settle: dict
     positions: tuple[float, float]
     jumps: tuple[tuple[int, float, float], ...] = ()
     reached_by: tuple[str, ...] = ()
+    looks_like_jump: bool = False
 
     def to_dict(self) -> dict:
         return {"left": list(self.left), "right": list(self.right), "alpha": self.alpha, "reached_by": list(self.reached_by),
-                "alpha_bracket": None if self.alpha_bracket is None else list(self.alpha_bracket),
+                "alpha_bracket": list(self.alpha_bracket),
                 "seeds": self.seeds, "kind": self.kind, "settle": plain(self.settle),
                 "positions": list(self.positions),
-                "jumps": [{"seed": s, "alpha_low": lo, "alpha_high": hi} for s, lo, hi in self.jumps]}
+                "jumps": [{"seed": s, "alpha_low": lo, "alpha_high": hi} for s, lo, hi in self.jumps],
+                "looks_like_jump": self.looks_like_jump}
 
 
 @dataclass(frozen=True)
@@ -603,6 +628,35 @@ def _region_findings(found, g: _Geometry, pos, dist, ok, methods, radius, margin
     return tuple(out)
 
 
+# --------------------------------------------------------------------------- the alpha-response
+@dataclass(frozen=True)
+class _Response:
+    """Where a global optimiser of the weighted sum landed, per alpha: the converged
+    weighted-sum runs within ``tau`` of the front's supporting line at their alpha (local
+    minima and runs off the front are not evidence of where alpha moves the solution), pooled
+    over seeds. ``rows`` sorted by alpha; ``alphas`` the distinct ones with the median arc
+    position of their runs."""
+
+    rows: np.ndarray
+    alphas: np.ndarray
+    position: np.ndarray
+
+    def at(self, alpha: float) -> int:
+        return int(np.searchsorted(self.alphas, alpha))
+
+
+def _response(runs: Runs, linear: np.ndarray, unit: np.ndarray, pos: np.ndarray, g: _Geometry, tau: float) -> _Response:
+    rows = np.flatnonzero(linear)
+    a = runs.alpha[rows] * g.span[1] / g.span[0]
+    best = g.unit[F.weighted_sum_optimum(g.unit, a)] if rows.size else np.zeros((0, 2))
+    excess = (unit[rows, 0] + a * unit[rows, 1] - best[:, 0] - a * best[:, 1]) / np.hypot(1.0, a)
+    rows = rows[excess <= tau]
+    rows = rows[np.lexsort((pos[rows], runs.alpha[rows]))]
+    alphas, start, count = np.unique(runs.alpha[rows], return_index=True, return_counts=True)
+    mid = start + (count - 1) // 2  # the median position (rows of one alpha are sorted by it)
+    return _Response(rows, alphas, pos[rows][mid])
+
+
 # --------------------------------------------------------------------------- gaps
 def _hull_alpha(g: _Geometry, supported: np.ndarray, x0: float, x1: float) -> tuple[float, int, int]:
     """The alpha of the hull edge of the front over ``[x0, x1]`` (L0 in units of the extent):
@@ -634,50 +688,63 @@ def _signed_to_chord(a: np.ndarray, b: np.ndarray, pts_unit: np.ndarray) -> np.n
     return (e[0] * v[:, 1] - e[1] * v[:, 0]) / n
 
 
-def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, gap, tau) -> tuple[Gap, ...]:
-    """Stretches between consecutive points reached by weighted-sum runs (along the front) that a
-    seed jumped across; what other runs and the front show inside tells its kind."""
+def _chord_alpha(a, b) -> float:
+    """The alpha at which a weighted sum ties the points ``a`` and ``b`` (a left of b): between
+    them, a run at it lands inside a convex stretch and on an end of anything else."""
+    return float((b[0] - a[0]) / (a[1] - b[1])) if a[1] != b[1] else math.inf
+
+
+def _at_the_edge(a, b, a_lo: float, a_hi: float, tie: float) -> bool:
+    """Did a global optimiser at (about) the alpha of the chord from ``a`` to ``b`` land on one
+    of its ends? Then nothing lies below the chord: a convex stretch there would have been
+    reached at that alpha. ``tie``: the relative tolerance on that alpha."""
+    edge = _chord_alpha(a, b)
+    near = math.log1p(tie)
+    return bool(edge > 0 and min(abs(math.log(a / edge)) if a > 0 else math.inf for a in (a_lo, a_hi)) <= near)
+
+
+def _speed(resp: _Response, k_from: int, k_to: int, slack: float = 0.0) -> float:
+    """Arc moved per unit of log(alpha) between two of the response's alphas (plus ``slack``,
+    what the noise could hide)."""
+    lo, hi = resp.alphas[k_from], resp.alphas[k_to]
+    if not (lo > 0 and hi > lo):
+        return math.inf
+    return (abs(resp.position[k_to] - resp.position[k_from]) + slack) / math.log(hi / lo)
+
+
+def _side_speeds(resp: _Response, ka: int, kb: int, width: float, slack: float) -> tuple[float | None, float | None]:
+    """The response's speed left of alpha ``ka`` and right of ``kb``, each over a stretch of
+    log(alpha) at least ``width`` wide when the alphas tried reach that far (else as far as they
+    go), the move widened by ``slack``; ``None`` on a side with no alpha tried."""
+    a = resp.alphas
+    left = right = None
+    if ka > 0:
+        k = int(np.searchsorted(a, a[ka] / math.exp(width) * (1 + 1e-9), side="right")) - 1
+        left = _speed(resp, max(k, 0), ka, slack)
+    if kb < len(a) - 1:
+        k = int(np.searchsorted(a, a[kb] * math.exp(width) * (1 - 1e-9), side="left"))
+        right = _speed(resp, kb, min(k, len(a) - 1), slack)
+    return left, right
+
+
+def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, gap, tau, noise, noise_floor,
+          resp: _Response, empirical: bool) -> tuple[Gap, ...]:
+    """Stretches between consecutive points reached by a global optimiser (along the front)
+    that the alpha-response crossed without landing inside; what the runs and the front show
+    tells its kind (see the module notes)."""
     linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
-    if linear.sum() < 2:
+    if resp.alphas.size < 2:
         return ()
-    seed = runs.seed if runs.seed is not None else _pseudo_seeds(runs.alpha, pos, linear)
-    # each seed's steps between neighbouring alphas
-    # each seed's steps between neighbouring alphas that moved farther than a gap: (seed,
-    # alpha_lo, alpha_hi, pos_lo, pos_hi, row_lo, row_hi, isolated, suspect). Isolated: both
-    # neighbouring steps moved at most 1/STEP_RATIO as far (a jump). Suspect: a neighbouring
-    # step is missing or the step is 1.5x larger than both (it may hide a jump); a step among
-    # steps of its size is the smooth fast move of a coarse grid along a convex stretch.
-    steps = []
-    for s in np.unique(seed[linear]):
-        rows = np.flatnonzero(linear & (seed == s))
-        rows = rows[np.lexsort((pos[rows], runs.alpha[rows]))]
-        if rows.size < 2:
-            continue
-        move = np.linalg.norm(np.diff(unit[rows], axis=0), axis=1)
-        for k in np.flatnonzero((move > gap) & (np.diff(runs.alpha[rows]) > 0)):
-            before = move[k - 1] if k > 0 else None
-            after = move[k + 1] if k + 1 < move.size else None
-            isolated = before is not None and after is not None and max(before, after) <= move[k] / STEP_RATIO
-            suspect = before is None or after is None or move[k] >= 1.5 * max(before, after)
-            steps.append((int(s), float(runs.alpha[rows[k]]), float(runs.alpha[rows[k + 1]]), pos[rows[k]],
-                          pos[rows[k + 1]], rows[k], rows[k + 1], isolated, suspect))
-    if not steps:
-        return ()
-    # stretches no weighted sum reached: between consecutive weighted-sum points along the front
-    reached = np.flatnonzero(near & linear)
+    reached = resp.rows[near[resp.rows]]
     order = reached[np.argsort(pos[reached], kind="stable")]
     chord = np.linalg.norm(np.diff(unit[order], axis=0), axis=1)
+    seed = runs.seed if runs.seed is not None else _pseudo_seeds(runs.alpha, pos, linear)
     out = []
     for k in np.flatnonzero(chord > gap):
         ia, ib = order[k], order[k + 1]
         pa, pb = pos[ia], pos[ib]
-        crossing = [st for st in steps if min(st[3], st[4]) <= pa and max(st[3], st[4]) >= pb]
-        if not crossing:
-            continue
-        a_pt, b_pt = runs.objectives[ia], runs.objectives[ib]
         ua, ub = unit[ia], unit[ib]
         x0, x1 = sorted((ua[0], ub[0]))
-        alpha, i, j = _hull_alpha(g, supported, x0, x1)
         # supported front points well inside (farther than half a gap from both ends, and below the
         # chord: a convex bulge, not a straight stretch where every point ties at one alpha):
         # alpha reaches there and the grid only skipped it; a fast move along the front, no jump
@@ -685,32 +752,79 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         inner = np.flatnonzero(supported & far & (g.unit[:, 0] > x0) & (g.unit[:, 0] < x1))
         if inner.size and (-_signed_to_chord(ua, ub, g.unit[inner]) > tau).any():
             continue
-        # what is known of the inside: points behind the hull edge across the gap
-        # front points inside, and the gap's ends themselves when on the front (flank minima)
-        ends = [u[None] for u, i in ((ua, ia), (ub, ib)) if not dominated[i]]
+        # the response on either side: the last alpha landing left of the gap, the first right of it
+        mid = 0.5 * (pa + pb)
+        left = pos[resp.rows] <= mid
+        a_lo = float(runs.alpha[resp.rows[left]].max())
+        a_hi = float(runs.alpha[resp.rows[~left]].min())
+        ka, kb = resp.at(a_lo), resp.at(a_hi)
+        window = a_hi / a_lo if a_lo > 0 else math.inf
+        tie = max(TIE, DENT_FACTOR * noise / max(float(np.linalg.norm(ub - ua)), 1e-300))
+        width = math.log(window) if 1 < window < math.inf else 0.0
+        crossing = abs(pb - pa) / width if width > 0 else math.inf
+        # two noisy positions differ by up to about 2 sqrt(2) noise floors with no move at all
+        slack = 2 * math.sqrt(2) * noise_floor / max(g.length, 1e-300)
+        sides = [s for s in _side_speeds(resp, ka, kb, width, slack) if s is not None] if width > 0 else []
+        isolated = len(sides) == 2 and max(sides) <= crossing / STEP_RATIO
+        suspect = len(sides) < 2 or crossing >= 1.5 * max(sides)
+        alpha, i, j = _hull_alpha(g, supported, x0, x1)
+        # what is known of the inside: front points behind the hull edge across the gap (and, on
+        # the runs' own front, the gap's ends themselves when not dominated: flank minima)
+        ends = [u[None] for u, r in ((ua, ia), (ub, ib)) if empirical and not dominated[r]]
         cand = np.vstack([g.unit[(g.unit[:, 0] > x0) & (g.unit[:, 0] < x1)], *ends])
         depth_behind = float(np.max(_behind(g, i, j, cand), initial=0.0)) if i != j else 0.0
-        lo_alpha = min(st[1] for st in crossing)
-        hi_alpha = max(st[2] for st in crossing)
-        eps_inside = _epsilons(a_pt, b_pt)
+        eps_inside = _epsilons(runs.objectives[ia], runs.objectives[ib])
+        chord_alpha = _chord_alpha(runs.objectives[ia], runs.objectives[ib])
         if depth_behind > tau:
             kind, settle = "concave", {"alphas": [], "epsilons": eps_inside}
-        elif not any(st[8] for st in crossing):
-            continue  # the seeds moved across it as fast as before and after: a coarse grid, no sign of a jump
-        elif any(st[7] for st in crossing):
-            # a jump: the seed barely moved before and after; a convex stretch the grid skipped
-            # would show as moves on both sides. The edge's alpha still tells straight from concave
-            kind, settle = "unexplored", {"alphas": [alpha], "epsilons": eps_inside}
+        elif _empty_inside(runs, ok, unit, (runs.epsilon - g.lo[1]) / g.span[1], ua, ub, tau):
+            kind, settle = "disconnected", {"alphas": [], "epsilons": []}
+        elif window <= 1 or isolated and (window <= JUMP_WINDOW or _at_the_edge(
+                runs.objectives[ia], runs.objectives[ib], a_lo, a_hi, tie)):
+            # a jump: the seeds crossed the whole stretch within a narrow window of alpha (or at
+            # one alpha), moving at most 1/STEP_RATIO as fast on either side; whatever is inside
+            # is reached, if at all, only inside that window
+            kind, settle = "unexplored", {"alphas": [chord_alpha], "epsilons": eps_inside}
+        elif suspect:
+            kind, settle = "unresolved", {"alphas": [chord_alpha], "epsilons": []}
         else:
-            kind, settle = "unresolved", {"alphas": [alpha], "epsilons": []}
+            continue  # the response moved across it as fast as before and after: a coarse grid
+        jumps = _seed_jumps(runs, linear & near, seed, pos, mid)
         inside = ok & (runs.method != "linear") & (pos > min(pa, pb)) & (pos < max(pa, pb))
-        reached_by = tuple(sorted(set(runs.method[inside].tolist())))
-        out.append(Gap(left=tuple(float(v) for v in (a_pt if pa <= pb else b_pt)), reached_by=reached_by,
-                       right=tuple(float(v) for v in (b_pt if pa <= pb else a_pt)), alpha=alpha,
-                       alpha_bracket=(lo_alpha, hi_alpha), seeds=len({st[0] for st in crossing}), kind=kind,
-                       settle=settle, positions=(float(min(pa, pb)), float(max(pa, pb))),
-                       jumps=tuple(sorted((st[0], st[1], st[2]) for st in crossing))))
+        out.append(Gap(left=tuple(float(v) for v in runs.objectives[ia]), reached_by=tuple(sorted(set(
+                       runs.method[inside].tolist()))), right=tuple(float(v) for v in runs.objectives[ib]),
+                       alpha=alpha, alpha_bracket=(a_lo, a_hi),
+                       seeds=len(jumps), kind=kind, settle=settle, positions=(float(pa), float(pb)), jumps=jumps,
+                       looks_like_jump=bool(isolated)))
     return tuple(out)
+
+
+def _empty_inside(runs: Runs, ok, unit, eps_unit, ua, ub, tau: float) -> bool:
+    """Did eps-constraint runs with a bound well inside the gap's L1 range all land on its
+    lower-L1 end? ``min L0 s.t. L1 <= eps`` lands inside any front that continues there, concave
+    or not: if none did, the front has a hole (no trade-off exists between the ends).
+    ``eps_unit``: each run's bound in units of the front's extent."""
+    lo_end, hi_end = (ua, ub) if ua[1] < ub[1] else (ub, ua)
+    inset = 0.1 * (hi_end[1] - lo_end[1])
+    rows = np.flatnonzero(ok & (runs.method == "eps") & (eps_unit > lo_end[1] + inset) & (eps_unit < hi_end[1] - inset))
+    if not rows.size:
+        return False
+    return bool((np.linalg.norm(unit[rows] - lo_end, axis=1) <= max(tau, 1e-9) + inset).all())
+
+
+def _seed_jumps(runs: Runs, rows: np.ndarray, seed: np.ndarray, pos: np.ndarray, mid: float):
+    """Each seed's ``(seed, alpha_low, alpha_high)`` across a stretch: its last alpha landing
+    left of ``mid`` below its first alpha landing right. O(n log n)."""
+    idx = np.flatnonzero(rows)
+    ids, which = np.unique(seed[idx], return_inverse=True)
+    right = pos[idx] > mid
+    first_right = np.full(ids.size, np.inf)
+    np.minimum.at(first_right, which[right], runs.alpha[idx[right]])
+    below = ~right & (runs.alpha[idx] < first_right[which])
+    last_left = np.full(ids.size, -np.inf)
+    np.maximum.at(last_left, which[below], runs.alpha[idx[below]])
+    both = np.isfinite(first_right) & np.isfinite(last_left)
+    return tuple((int(s), float(lo), float(hi)) for s, lo, hi in zip(ids[both], last_left[both], first_right[both]))
 
 
 def _pseudo_seeds(alpha, pos, rows) -> np.ndarray:
@@ -838,19 +952,31 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05,
         setting = np.char.add(finite.method.astype(str), np.char.mod(
             "|%r", np.where(finite.method == "eps", finite.epsilon, finite.alpha)))
         has_setting = np.isfinite(np.where(finite.method == "eps", finite.epsilon, finite.alpha))
-        sigma, used = seed_noise(unit[evidence & has_setting], setting[evidence & has_setting],
-                                 pos[evidence & has_setting])
+        # repeats reproduced to the last bit (a duplicated row, a deterministic trainer) measure nothing
+        use = np.flatnonzero(evidence & has_setting)
+        _, setting_id = np.unique(setting[use], return_inverse=True)
+        _, first = np.unique(np.c_[setting_id.reshape(-1), finite.objectives[use]], axis=0, return_index=True)
+        use = use[np.sort(first)]
+        sigma, used = seed_noise(unit[use], setting[use], pos[use])
+        distinct = np.flatnonzero(evidence)
+        distinct = distinct[np.sort(np.unique(finite.objectives[distinct], axis=0, return_index=True)[1])]
+        rough = _roughness(unit[distinct][np.argsort(pos[distinct], kind="stable")])
+        if sigma is not None and used < MIN_REPEATS and rough is not None and rough > sigma:
+            warnings.append(f"only {used} repeated runs at one setting: the noise floor is the larger of their scatter "
+                            f"({sigma:.2g}) and the front's roughness ({rough:.2g})")
+            sigma = rough
         if sigma is not None:
             source, repeats = "seeds", True
         else:  # the scatter of all converged runs in order along the front, a bend removed
-            sigma = _roughness(unit[evidence][np.argsort(pos[evidence], kind="stable")])
+            sigma = rough
             if sigma is not None:
                 source = "estimate"
                 warnings.append(f"no repeated runs at one setting: the noise floor ({sigma:.2g} of the front's extent) "
                                 "is estimated from the front's roughness; dents near it cannot be told from noise, and "
                                 "more seeds per alpha would settle them")
             else:
-                warnings.append("no repeated runs and too few front points: the noise floor could not be measured")
+                warnings.append("no repeated runs and too few front points: the noise floor could not be measured; "
+                                f"dents are claimed only when deeper than a gap ({gap:g} of the front's extent)")
     return _report(runs, front, empirical=True, sigma=sigma, source=source, repeats=repeats, radius=radius,
                    gap=gap, tol=tol, min_depth=min_depth, outcome_tol=0.02, warnings=warnings, target=target)
 
@@ -867,7 +993,9 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
     bad = runs.diverged | runs.failed | ~np.isfinite(objectives).all(axis=1)
     ok = runs.converged & ~bad
     methods = runs.method.astype(str)
-    noise = sigma or 0.0
+    # a floor that cannot be measured (few points, no repeats) is taken as large as a gap allows:
+    # only dents deeper than a gap are claimed
+    noise = sigma if sigma is not None else gap / DENT_FACTOR if empirical else 0.0
     tol = max(F.DEFAULT_TOL, REGION_NOISE * noise) if tol is None else float(tol)
     if min_depth is None:
         min_depth = DENT_FACTOR * noise
@@ -897,7 +1025,8 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
     core_tol = max(tol, DENT_FACTOR * noise)
     tolerances["core"] = core_tol
     found = F.concave_regions(f, tol=tol, core_tol=core_tol) if len(f) >= 3 else []
-    claimed = [r for r in found if r.depth >= min_depth and (repeats or not empirical or r.stop - r.start >= DENT_POINTS)]
+    claimed = [r for r in found if r.depth >= min_depth
+               and (repeats or not empirical or r.stop - r.start >= DENT_POINTS)]
     uncertain = tuple(r for r in found if r not in claimed)
     margin = max(2 * noise, tol)
     tolerances["core_margin"] = margin
@@ -908,9 +1037,18 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
                         + ("" if repeats else f" over {DENT_POINTS} points") + "): more seeds would settle them")
     tau = max(tol, DENT_FACTOR * noise)
     tolerances["behind"] = tau
-    gap = max(gap, DENT_FACTOR * noise)  # a stretch must also be wider than the noise
+    # the runs' own noise: on their own front the noise floor; against a reference, from their
+    # distances to it (the median distance of iid normal noise is 0.6745 sigma)
+    run_noise = noise if empirical else float(np.median(distance[ok]) / 0.6745) if ok.any() else 0.0
+    tau_runs = max(tau, DENT_FACTOR * run_noise)
+    tolerances["response"] = tau_runs
+    gap = max(gap, DENT_FACTOR * (noise if empirical else run_noise))  # a stretch must also be wider than the noise
     tolerances["gap"] = gap
-    gaps = _gaps(runs, ok, ok & (distance <= radius), dominated, unit, position, g, supported, gap, tau)
+    linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
+    resp = _response(runs, linear, unit, np.nan_to_num(position), g, tau_runs)
+    gaps = _gaps(runs, ok, ok & (distance <= radius), dominated, unit, position, g, supported, gap, tau,
+                 (noise if repeats else 0.0) if empirical else max(noise, run_noise),
+                 noise if empirical else max(noise, run_noise), resp, empirical)
     outcomes = _outcomes(runs, ok, unit, np.nan_to_num(position), gap)
     reached = unit[ok]
     coverage = _coverage(g, reached, radius)
@@ -927,7 +1065,7 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
     outcome = weighted_sum_outcomes(runs, f, tol=outcome_tol)
     crit = tuple(float(a) for a in F.critical_alphas(f, tol=tol))
     balanced = f[F.balanced_point(f)]
-    tunable, text, ranges = _verdict(runs, ok, unit, position, g, regions, gaps, outcomes, gap, empirical)
+    tunable, text, ranges = _verdict(runs, ok, position, resp, regions, uncertain, gaps, outcomes, gap, noise, empirical)
     unresolved = [gg for gg in gaps if gg.kind == "unresolved"]
     if unresolved:
         alphas = sorted({a for gg in unresolved for a in gg.settle["alphas"]})
@@ -985,53 +1123,80 @@ def _report_nd(runs, f, ok, bad, methods, radius, tol, warnings, tolerances) -> 
 
 
 # --------------------------------------------------------------------------- the verdict
-def _verdict(runs, ok, unit, pos, g, regions, gaps, outcomes, gap, empirical):
-    """``(tunable, sentence, tunable alpha ranges)``."""
+def _verdict(runs, ok, pos, resp: _Response, regions, uncertain, gaps, outcomes, gap, noise, empirical):
+    """``(tunable, sentence, tunable alpha ranges)`` from the alpha-response of a global
+    optimiser, the gaps it jumped and the regions no alpha reaches."""
     if not ok.any():
         return "unknown", "no run converged: nothing to conclude; train longer or lower the learning rate", ()
-    linear = ok & (runs.method == "linear") & np.isfinite(runs.alpha)
     jumps = [gg for gg in gaps if gg.kind != "unresolved"]
-    blocked = [(gg.positions[0], gg.positions[1]) for gg in jumps]
-    blocked += [(float(g.arc[r.start - 1]), float(g.arc[r.stop])) for r in regions]
-    chains = _clusters_along(pos[linear], unit[linear], gap)
-    stretches = [np.linalg.norm(unit[linear][c[-1]] - unit[linear][c[0]]) for c in chains]
-    tunable_stretches = [s for s in stretches if s > gap]
+    unresolved = [gg for gg in gaps if gg.kind == "unresolved"]
     where = _where(gaps, regions)
-    if not linear.any():
+    if not (ok & (runs.method == "linear") & np.isfinite(runs.alpha)).any():
         if not regions:
+            wide = [r for r in uncertain if r.share >= 2 * gap and r.depth >= 2 * noise]
+            if wide:
+                return "unknown", (f"no concave region is certain, but {len(wide)} dent(s) over up to "
+                                   f"{max(r.share for r in wide):.0%} of the front cannot be told from noise (see "
+                                   "warnings): more runs per setting would settle them"), ()
             return "yes", ("no concave region in this front: every trade-off found is reachable by a weighted sum "
                            "(no weighted-sum runs with an alpha to check for jumps)"), ()
         share = sum(r.share for r in regions)
         kind = "no" if share >= 1 - gap else "partly"
         return kind, (f"{len(regions)} concave region(s) covering {share:.0%} of the front: no alpha reaches "
                       f"{where}; the weighted sum jumps at alpha* = " + ", ".join(f"{r.alpha:.3g}" for r in regions)), ()
-    lo_a, hi_a = float(runs.alpha[linear].min()), float(runs.alpha[linear].max())
-    brackets = sorted(gg.alpha_bracket for gg in jumps if gg.alpha_bracket is not None)
-    ranges = _complement(brackets, lo_a, hi_a)
-    if blocked:
+    if resp.alphas.size < 2:
+        return "unknown", ("cannot tell whether alpha is tunable: the converged weighted-sum runs that are optimal at "
+                           f"their alpha were trained at {resp.alphas.size} alpha value(s); a sweep over several alphas "
+                           "would tell"), ()
+    lo_a, hi_a = float(resp.alphas[0]), float(resp.alphas[-1])
+    brackets = sorted(gg.alpha_bracket for gg in jumps)
+    cuts = np.sort([0.5 * (gg.positions[0] + gg.positions[1]) for gg in gaps])
+    segments = [(a, b) for a, b in _complement(brackets, lo_a, hi_a) if _moves(resp, a, b, gap, cuts)]
+    looks = [gg for gg in unresolved if gg.looks_like_jump]
+    settle = ", ".join(f"{a:.3g}" for gg in unresolved for a in gg.settle["alphas"])
+    if jumps or regions:
         alphas = ", ".join(f"{gg.alpha:.3g}" for gg in jumps) or ", ".join(f"{r.alpha:.3g}" for r in regions)
+        across = (f"the solution jumps at alpha* ~ {alphas}" + _bracket_text(jumps) + f" across {where}") if jumps else (
+            f"no alpha reaches {where} (concave: a weighted sum would jump there, at alpha* ~ {alphas})")
+        caveat = f"; elsewhere the grid is too coarse to tell (run alpha = {settle})" if unresolved else ""
+        if not segments:
+            points = len(_clusters_along(resp.position, np.c_[resp.position, np.zeros_like(resp.position)], gap))
+            text = (f"alpha is not tunable: the converged weighted-sum runs optimal at their alpha sit at {points} "
+                    f"place(s) along the front; {across}")
+            return "no", text + _inside_text(jumps, regions) + caveat, ()
         seedwise = _seed_dependent(outcomes, brackets)
-        if not tunable_stretches:
-            points = len(stretches)
-            text = (f"alpha is not tunable: every converged weighted-sum run ends at one of {points} point(s) of the "
-                    f"front; the solution jumps at alpha* ~ {alphas}" + _bracket_text(jumps)
-                    + f" and no alpha reaches {where}")
-            return "no", text + _inside_text(jumps, regions), tuple(ranges)
-        text = ("alpha is partly tunable: tunable for " + _ranges_text(ranges) + "; between them the solution jumps "
-                f"(alpha* ~ {alphas}) across {where}" + ("; there the outcome depends on the seed" if seedwise else ""))
-        return "partly", text + _inside_text(jumps, regions), tuple(ranges)
-    unresolved = [gg for gg in gaps if gg.kind == "unresolved"]
-    if unresolved and len(stretches) <= 2 and not tunable_stretches:
-        return "unknown", ("cannot tell whether alpha is tunable: the converged weighted-sum runs sit at "
-                           f"{len(stretches)} point(s) and the alpha grid is too coarse to tell a jump from a fast move "
-                           "between them; run alpha = " + ", ".join(f"{a:.3g}" for gg in unresolved
-                                                                    for a in gg.settle["alphas"])), ()
-    text = ("alpha is tunable: the converged runs move along the front as alpha changes, with no jump and no concave "
-            "region" + (" in this front" if empirical else ""))
+        text = ("alpha is partly tunable: tunable for " + _ranges_text(segments) + f"; {across}"
+                + ("; there the outcome depends on the seed" if seedwise else ""))
+        return "partly", text + _inside_text(jumps, regions) + caveat, tuple(segments)
+    places = np.unique(np.searchsorted(cuts, resp.position)).size
+    if looks or (unresolved and not segments):
+        shown = looks or unresolved
+        how = ("in one step while barely moving around it" if looks else
+               "in one step, and no run shows the solution moving without crossing such a step")
+        return "unknown", ("cannot tell whether alpha is tunable: between alpha " + "; between alpha ".join(
+            f"{gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g} the solution crossed the stretch L0 in "
+            f"({gg.left[0]:.4g}, {gg.right[0]:.4g})" for gg in shown) + f" {how}: a jump, or a fast move along a "
+            "convex stretch that the alpha grid skipped; run alpha = " + settle), ()
+    if not segments and places <= 1:
+        return "no", (f"alpha moves nothing: every converged weighted-sum run optimal at its alpha ends at the same "
+                      f"place for alpha in [{lo_a:.3g}, {hi_a:.3g}]; a wider range of alpha would show more"), ()
+    text = ("alpha is tunable: the converged runs move along the front as alpha changes, with no jump across more "
+            f"than {gap:.2g} of the front's extent and no concave region" + (" in this front" if empirical else ""))
     if unresolved:
         text += ("; the grid is coarse between alpha " + ", ".join(
             f"{gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g}" for gg in unresolved) + " (see warnings)")
     return "yes", text, ((lo_a, hi_a),)
+
+
+def _moves(resp: _Response, lo: float, hi: float, gap: float, cuts: np.ndarray) -> bool:
+    """Does the response move along the front by more than ``gap`` for alpha in [lo, hi]
+    without crossing a gap (``cuts``: arc positions inside the gaps)?"""
+    k = (resp.alphas >= lo) & (resp.alphas <= hi)
+    if not k.any():
+        return False
+    piece = np.searchsorted(cuts, resp.position[k])
+    spans = [np.ptp(resp.position[k][piece == j]) for j in np.unique(piece)]
+    return bool(max(spans) > gap)
 
 
 def _where(gaps, regions) -> str:
@@ -1050,13 +1215,19 @@ def _where(gaps, regions) -> str:
 
 
 def _bracket_text(jumps) -> str:
-    parts = [f"between alpha {gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g} ({gg.seeds} seed(s))"
-             for gg in jumps if gg.alpha_bracket is not None]
-    return (" (the seeds jump " + "; ".join(parts) + ")") if parts else ""
+    parts = [f"between alpha {gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g}"
+             if gg.alpha_bracket[0] < gg.alpha_bracket[1] else
+             f"at alpha {min(gg.alpha_bracket):.3g}"
+             + (f" to {max(gg.alpha_bracket):.3g}" if gg.alpha_bracket[0] > gg.alpha_bracket[1] else "")
+             + ", where runs land on both ends" for gg in jumps]
+    return (" (" + "; ".join(parts) + ")") if parts else ""
 
 
 def _inside_text(jumps, regions) -> str:
     kinds = {gg.kind for gg in jumps}
+    if kinds == {"disconnected"}:
+        return ("; the front has a hole there: eps-constraint runs with bounds inside it landed on its end, so no "
+                "method reaches a trade-off between")
     if "unexplored" in kinds:
         eps = sorted({e for gg in jumps if gg.kind == "unexplored" for e in gg.settle["epsilons"]})
         return ("; what lies inside is unknown: an epsilon-constraint run (min L0 s.t. L1 <= eps, eps = "
@@ -1157,8 +1328,8 @@ def _text(r: Report) -> str:
                      f"the front, depth {reg.depth:.3f}, alpha* = {reg.alpha:.4g}): {cores}"
                      + (f"; flank local minima from {', '.join(reg.flank_reached_by)}" if reg.flank_reached_by else ""))
     for gg in r.gaps:
-        br = "" if gg.alpha_bracket is None else \
-            f", seeds jump between alpha {gg.alpha_bracket[0]:.4g} and {gg.alpha_bracket[1]:.4g} ({gg.seeds} seed(s))"
+        br = f", the solution jumps between alpha {gg.alpha_bracket[0]:.4g} and {gg.alpha_bracket[1]:.4g}" + (
+            f" (each of {gg.seeds} seed(s) between its own, see jumps)" if gg.seeds else "")
         by = f"; reached by {', '.join(gg.reached_by)}, never by any alpha" if gg.reached_by else ""
         lines.append(f"  gap {r.names[0]} in ({gg.left[0]:.4g}, {gg.right[0]:.4g}): {gg.kind}; hull alpha* = "
                      f"{gg.alpha:.4g}{br}{by}")

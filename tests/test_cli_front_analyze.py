@@ -61,7 +61,7 @@ def test_analyze_good_csv_text_and_json(tmp_path):
     code, out, _ = run(["analyze", str(path)])
     assert code == 0
     assert "1 dropped" in out and "alpha* = 1" in out and out.splitlines()[-1].startswith("VERDICT")
-    assert "jump between alpha 0.5 and 2" in out
+    assert "jumps between alpha 0.5 and 2" in out
     code, out, _ = run(["analyze", str(path), "--json"])
     data = json.loads(out)
     assert data["dropped"] == 1 and len(data["regions"]) == 1 and data["names"] == ["L0", "L1"]

@@ -33,8 +33,11 @@ def test_every_run_at_the_two_ends_is_a_jump_not_tunable(alpha_star):
     (gap,) = report.gaps
     assert gap.kind == "unexplored" and gap.seeds == 4
     assert gap.alpha == pytest.approx(1.0)  # the hull edge (0, 1) - (1, 0)
+    for _, lo, hi in gap.jumps:  # each seed jumps right at the grid's step over alpha*
+        assert lo < alpha_star <= hi and hi / lo < 1.5
+    # a global optimiser jumps at the hull edge's alpha: the runs between alpha* and 1 are local minima
     lo, hi = gap.alpha_bracket
-    assert lo < alpha_star <= hi and hi / lo < 1.5  # the seeds jump right at the grid's step over alpha*
+    assert lo <= min(alpha_star, 1.0) and hi >= 1.0
     assert report.tunable == "no" and report.regions == ()
     assert "not tunable" in report.verdict and "jumps" in report.verdict
     # no alpha reaches the balanced point: the suggestion is an eps-constraint at its L1
@@ -169,7 +172,8 @@ def test_a_coarse_alpha_grid_on_a_convex_front_is_no_jump(p, k):
     runs = V.weighted_sum_runs(f, np.geomspace(1e-2, 1e2, k), seeds=2)
     report = analyze(runs)
     assert jump_gaps(report) == [] and report.regions == ()
-    assert report.tunable == "yes"
+    # three alphas a factor 100 apart: every step crosses a gap, nothing shows a smooth move
+    assert report.tunable == ("unknown" if k == 3 else "yes")
     # every unresolved gap says which alpha settles it: the slope of its chord (lands inside)
     for g in report.gaps:
         (a,) = g.settle["alphas"]
@@ -249,3 +253,214 @@ def test_more_than_two_objectives_is_unknown_with_supported_runs():
     report = analyze(pts)
     assert report.tunable == "unknown" and report.regions == () and report.gaps == ()
     assert "supported" in report.verdict and report.tolerances["supported_runs"] >= 1
+
+
+# --------------------------------------------------------------------------- the data users have (review cases)
+def two_end_runs(alphas, seed=None):
+    """A global optimiser on the quarter circle x^2 + y^2 = 1: every run at an end, alpha* = 1."""
+    f = V.superellipse(2.0)
+    return Runs.from_arrays(np.array([V.optimum(f, a) for a in alphas]), alpha=alphas, seed=seed)
+
+
+@pytest.mark.parametrize("seed", ["trial id", "none", "trial % 4"])
+def test_every_run_at_an_end_is_a_jump_whatever_the_seed_labels(seed):
+    """Before: with one run per seed (Optuna trial ids) no seed had two alphas: 'tunable, no jump'."""
+    alphas = 10 ** np.random.default_rng(0).uniform(-2, 2, 40)
+    labels = {"trial id": np.arange(40), "none": None, "trial % 4": np.arange(40) % 4}[seed]
+    report = analyze(two_end_runs(alphas, labels))
+    (gap,) = report.gaps
+    assert report.tunable == "no" and gap.kind == "unexplored"
+    lo, hi = gap.alpha_bracket
+    assert lo < 1 < hi and hi / lo < 1.5  # the closest draws around alpha* = 1
+
+
+@pytest.mark.parametrize("bad", [(0.8, 1.2), (1.1, 0.9), (1.2, 1.2)])
+def test_one_off_front_run_next_to_alpha_star_does_not_hide_the_jump(bad):
+    """Before: a converged run off the front (no converged column in a CSV) split the jump in two
+    steps, neither spanning the gap: 'tunable, no jump'."""
+    runs = two_end_runs(ALPHAS)
+    k = np.flatnonzero(ALPHAS > 1)[0]
+    objectives = runs.objectives.copy()
+    objectives[k] = bad
+    report = analyze(Runs.from_arrays(objectives, alpha=ALPHAS))
+    (gap,) = jump_gaps(report)
+    assert report.tunable == "no" and gap.alpha == pytest.approx(1.0, rel=0.15)
+
+
+def convex_tables():
+    """Convex fronts on the alpha layouts users have: even log grids (alpha* between two grid
+    points), random draws (shared, or per seed), a grid with each alpha and 1.1 x it."""
+    rng = np.random.default_rng(2024)
+    for p in (0.3, 0.5, 0.7, 0.8):
+        f = V.superellipse(p)
+        for k in (4, 6, 8, 10, 12, 14):
+            yield f"p={p} even grid k={k}", V.weighted_sum_runs(f, np.geomspace(1e-2, 1e2, k), seeds=2)
+        for n in (9, 20, 40):
+            alphas = np.sort(10 ** rng.uniform(-2, 2, n))
+            yield f"p={p} {n} random alphas", V.weighted_sum_runs(f, alphas, seeds=2, noise=1e-3, rng=rng)
+        pts, alpha, seed = [], [], []
+        for s in range(2):
+            for a in 10 ** rng.uniform(-2, 2, 10):
+                pts.append(V.optimum(f, a))
+                alpha.append(a)
+                seed.append(s)
+        yield f"p={p} own draws per seed", Runs.from_arrays(np.array(pts), alpha=alpha, seed=seed)
+        grid = np.geomspace(1e-2, 1e2, 9)
+        yield f"p={p} paired grid", V.weighted_sum_runs(f, np.sort(np.r_[grid, 1.1 * grid]), seeds=3)
+
+
+def test_convex_fronts_on_any_alpha_layout_claim_no_jump_and_no_region():
+    """Before: even grids, random draws and paired grids gave false jumps and 'not tunable' on
+    convex fronts (a step compared with neighbouring steps regardless of the alphas between)."""
+    false = []
+    for name, runs in convex_tables():
+        report = analyze(runs)
+        if jump_gaps(report) or report.regions or report.tunable not in ("yes", "unknown"):
+            false.append((name, report.tunable, [g.kind for g in report.gaps]))
+        # an undecided gap names the alpha that settles it: on a convex front it lands inside
+        for g in report.gaps:
+            (a,) = g.settle["alphas"]
+            inside = V.optimum(V.superellipse(float(name.split()[0][2:])), a)
+            assert g.left[0] - 5e-3 < inside[0] < g.right[0] + 5e-3, (name, a)  # within the noise (1e-3)
+    assert not false, false
+
+
+def test_a_run_at_the_settle_alpha_decides_an_unresolved_gap():
+    """Coarse grid, two ends: undecidable; the run the report asks for decides it either way."""
+    coarse = np.geomspace(1e-2, 1e2, 8)  # alpha* = 1 falls between 0.72 and 1.39
+    concave = analyze(two_end_runs(coarse))
+    assert concave.tunable == "unknown"
+    (a,) = concave.gaps[0].settle["alphas"]
+    settled = analyze(two_end_runs(np.sort(np.r_[coarse, a])))
+    assert settled.tunable == "no" and [g.kind for g in settled.gaps] == ["unexplored"]
+    f = V.superellipse(0.8)  # a convex front: the same run lands inside
+    convex = analyze(V.weighted_sum_runs(f, np.geomspace(1e-2, 1e2, 6), seeds=2))
+    assert convex.tunable == "unknown"
+    (a,) = convex.gaps[0].settle["alphas"]
+    settled = analyze(V.weighted_sum_runs(f, np.sort(np.r_[np.geomspace(1e-2, 1e2, 6), a]), seeds=2))
+    assert settled.tunable == "yes" and jump_gaps(settled) == []
+
+
+@pytest.mark.parametrize("repeat", ["every row twice", "one alpha re-run"])
+def test_rows_reproduced_exactly_are_not_a_zero_noise_floor(repeat):
+    """Before: duplicated rows gave a noise floor of 0 from 'seeds' and 4-10 false concave regions."""
+    false = []
+    for i in range(12):
+        base = V.weighted_sum_runs(V.superellipse(0.5), ALPHAS, seeds=1, noise=(1e-3, 3e-3, 1e-2)[i % 3],
+                                   rng=np.random.default_rng(500 + i))
+        o, a = base.objectives, base.alpha
+        take = slice(None) if repeat == "every row twice" else slice(20, 21)
+        runs = Runs.from_arrays(np.r_[o, o[take]], alpha=np.r_[a, a[take]], seed=np.r_[np.zeros(41), np.ones(len(a[take]))])
+        report = analyze(runs)
+        assert report.noise_floor > 5e-4
+        if report.regions or jump_gaps(report) or report.tunable != "yes":
+            false.append((500 + i, report.tunable, report.noise_floor))
+    assert not false, false
+
+
+def test_a_handful_of_noisy_points_claims_no_concave_region():
+    """Before: with fewer than 7 points the floor was 0 and a noise dent of 0.002 was 'concave'."""
+    false = []
+    for i in range(40):
+        noise = (3e-3, 1e-2, 3e-2)[i % 3]
+        runs = V.weighted_sum_runs(V.superellipse(0.7), np.geomspace(1e-2, 1e2, 5 + i % 2), seeds=None,
+                                   noise=noise, rng=np.random.default_rng(12000 + i))
+        report = analyze(runs)
+        if report.regions or any(g.kind == "concave" for g in report.gaps) or report.tunable in ("no", "partly"):
+            false.append((12000 + i, report.tunable))
+    assert not false, false
+    # the same few points, exact, on a deeply concave front: the dent is deeper than a gap, claimed
+    t = np.linspace(0, np.pi / 2, 5)
+    report = analyze(Runs.from_arrays(np.c_[np.sin(t), np.cos(t)], method=["chebyshev"] * 5))
+    assert len(report.regions) == 1 and report.tunable == "no"
+
+
+def test_a_seed_stuck_at_an_end_is_a_local_minimum_not_a_jump():
+    """Before: one seed resting at (0, 1) until alpha = 1-10 made the other seeds' ordinary steps
+    'jumps' (the stuck seed's one long step crossed them all)."""
+    for p in (0.3, 0.5, 0.7):
+        for release in (1.0, 3.0, 10.0):
+            f = V.superellipse(p)
+            pts, alpha, seed = [], [], []
+            for a in ALPHAS:
+                for s in range(4):
+                    pts.append(f[0] if (s == 3 and a < release) else V.optimum(f, a))
+                    alpha.append(a)
+                    seed.append(s)
+            report = analyze(Runs.from_arrays(np.array(pts), alpha=alpha, seed=seed))
+            assert report.tunable == "yes" and report.gaps == (), (p, release, report.gaps)
+
+
+def zdt3_front():
+    x = np.linspace(0, 1, 200001)
+    return F.pareto_front(np.c_[x, 1 - np.sqrt(x) - x * np.sin(10 * np.pi * x)])
+
+
+def test_zdt3_jumps_between_pieces_are_found_where_the_grid_shows_them():
+    """ZDT3's jumps follow each other within a factor 1.5 of alpha; each one the grid shows
+    with the solution resting on a piece before and after is found, at its hull alpha."""
+    z = zdt3_front()
+    fine = np.geomspace(0.1, 10, 20001)  # brute force: where the optimum jumps between pieces
+    idx = np.array([V.optimum(z, a)[0] for a in fine])
+    jumps = fine[1:][np.diff(idx) > 0.05]
+    assert len(jumps) == 4
+    report = analyze(V.weighted_sum_runs(z, np.geomspace(1e-2, 1e2, 200), seeds=2))
+    got = [g.alpha for g in jump_gaps(report)]
+    assert len(got) >= 2 and report.tunable == "partly"
+    for a in got:  # every reported jump is a true one
+        assert np.min(np.abs(np.log(a / jumps))) < 0.02
+
+
+def test_degenerate_tables_are_not_called_tunable():
+    one_place = Runs.from_arrays(np.tile([0.3, 0.7], (18, 1)), alpha=np.repeat(np.geomspace(1e-2, 1e2, 9), 2),
+                                 seed=np.tile([0, 1], 9))
+    assert analyze(one_place).tunable == "no" and "moves nothing" in analyze(one_place).verdict
+    assert analyze(Runs.from_arrays([[0.3, 0.7]], alpha=[1.0], seed=[0])).tunable == "unknown"
+    flat = Runs.from_arrays(np.c_[np.linspace(0, 1, 9), np.ones(9)], alpha=np.geomspace(1e-2, 1e2, 9))
+    assert analyze(flat).tunable == "unknown"
+
+
+def test_points_only_a_wide_dent_hidden_in_noise_is_unknown_not_yes():
+    """Before: a concave front (depth 0.046) at noise 1e-2 got 'every trade-off is reachable'
+    while the report listed the dent as too shallow to tell."""
+    verdicts = [analyze(V.points_along(V.superellipse(1.1), 120, noise=1e-2, rng=np.random.default_rng(13000 + i)))
+                .tunable for i in range(10)]
+    assert "yes" not in verdicts
+    convex = [analyze(V.points_along(V.superellipse(p), 120, noise=n, rng=np.random.default_rng(1000 + i))).tunable
+              for i, (p, n) in enumerate([(0.3, 1e-3), (0.5, 3e-3), (0.7, 1e-2)] * 4)]
+    assert set(convex) == {"yes"}
+
+
+def test_compare_takes_the_runs_own_noise_into_account():
+    """Before: against an exact front the tolerance was 1e-6 and a noisy run at a gap's end was
+    'behind the hull edge': a concave gap on a convex front."""
+    f = V.superellipse(0.7)
+    false = []
+    for i in range(20):
+        runs = V.weighted_sum_runs(f, ALPHAS, seeds=4, noise=1e-2, rng=np.random.default_rng(14000 + i))
+        report = compare(runs, f)
+        if report.gaps or report.regions or report.tunable != "yes":
+            false.append((14000 + i, report.tunable))
+    assert not false, false
+
+
+def test_eps_runs_inside_a_hole_show_the_front_is_disconnected():
+    t = np.linspace(0, np.pi / 2, 6001)
+    keep = (t < 0.55) | (t > 1.0)
+    f = np.c_[1 - np.cos(t), 1 - np.sin(t)][keep]
+    f = f[np.argsort(f[:, 0])]
+    runs = V.weighted_sum_runs(f, ALPHAS, seeds=3)
+    (gap,) = analyze(runs).gaps
+    assert gap.kind == "unexplored" and len(gap.settle["epsilons"]) == 3
+    eps = np.array(gap.settle["epsilons"])
+    land = np.array([f[f[:, 1] <= e][np.argmin(f[f[:, 1] <= e][:, 0])] for e in eps])  # min L0 s.t. L1 <= eps
+    both = Runs.from_arrays(np.r_[runs.objectives, land], alpha=np.r_[runs.alpha, [np.nan] * 3],
+                            epsilon=np.r_[[np.nan] * len(runs), eps], seed=np.r_[runs.seed, [0, 0, 0]],
+                            method=["linear"] * len(runs) + ["eps"] * 3)
+    (gap,) = analyze(both).gaps
+    assert gap.kind == "disconnected" and "hole" in analyze(both).verdict
+
+
+def test_tunable_says_how_wide_a_jump_it_can_see():
+    report = analyze(V.weighted_sum_runs(V.superellipse(0.5), ALPHAS, seeds=2))
+    assert report.tunable == "yes" and "no jump across more than 0.1 of the front's extent" in report.verdict
