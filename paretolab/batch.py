@@ -16,7 +16,7 @@ import numpy as np
 
 from paretolab.adaptive import INITIAL, parse_auto, propose
 from paretolab.errors import ParetolabError, check_positive
-from paretolab.plan import make_plan
+from paretolab.plan import check_applicable, make_plan
 from paretolab.progress import progress_bar
 from paretolab.runs import Runs, Training, concat_runs
 
@@ -39,9 +39,9 @@ def sweep_problem(
     gtol: float = 1e-4,
     window: int = 100,
     ideal=None,
-    augment: float = 0.0,
-    damping: float = 10.0,
-    constraint: str = "eq",
+    augment: float | None = None,
+    damping: float | None = None,
+    constraint: str | None = None,
     chunk_size: int = 4096,
     snapshot_every: int | None = None,
     threads: int | None = None,
@@ -134,6 +134,9 @@ def sweep_problem(
                      n_obj=prob.n_obj, grid_seed=grid_seed, problem=prob.name)
     dtype = torch.float64 if dtype is None else dtype
     methods = list(dict.fromkeys(plan.method.tolist()))
+    check_applicable(methods, alphas, epsilons, None, ideal=ideal, augment=augment, damping=damping,
+                     constraint=constraint)
+    augment, damping, constraint = augment or 0.0, 10.0 if damping is None else damping, constraint or "eq"
     if ideal is None and "chebyshev" in methods:
         front = prob.true_front(1001)
         ideal = front.min(axis=0) if front is not None else np.zeros(prob.n_obj)

@@ -114,9 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "included")
     sw.add_argument("--ideal", help="chebyshev: the ideal point, e.g. 0,0 (default: the problem's front, or the "
                     "smallest losses in the --fn store)")
-    sw.add_argument("--damping", type=float, default=10.0, help="eps: the damping c of MDMM (default 10; scale it "
-                    "with the losses)")
-    sw.add_argument("--constraint", default="eq", help="eps: eq (L1 = eps, default) or le (L1 <= eps)")
+    sw.add_argument("--damping", type=float, default=None, help="eps: the damping c of MDMM (default 10; with L0 "
+                    "scaled by a and L1 by b, scale it by a/b^2)")
+    sw.add_argument("--constraint", default=None, help="eps: eq (L1 = eps, default) or le (L1 <= eps)")
     sw.add_argument("--weights", help="for problems with m > 2 objectives: weight vectors, rows "
                     "separated by ';', e.g. '1,0,0;0,1,0;1,1,1'")
     sw.add_argument("--seeds", type=int, default=None, help="number of seeds per alpha (default 8; "

@@ -30,7 +30,7 @@ import numpy as np
 
 from paretolab.errors import ParetolabError
 
-__all__ = ["GRID_KINDS", "METHODS", "Plan", "check_method", "grid", "make_plan", "parse_alphas", "parse_seeds",
+__all__ = ["GRID_KINDS", "METHODS", "Plan", "check_applicable", "check_method", "grid", "make_plan", "parse_alphas", "parse_seeds",
            "parse_values"]
 
 GRID_KINDS = ("lin", "log", "rand", "rand-log")
@@ -277,3 +277,31 @@ def make_plan(*, methods="linear", alphas=None, epsilons=None, weights=None, see
     spec = {"alphas": alphas.strip() if isinstance(alphas, str) else None,
             "epsilons": epsilons.strip() if isinstance(epsilons, str) else None, "grid_seed": int(grid_seed)}
     return Plan(method, alpha, epsilon, w, np.concatenate(seed).astype(np.int64), spec)
+
+
+def check_applicable(methods, alphas, epsilons, budget, **options) -> None:
+    """Refuse (never ignore) the options of a method not in this sweep, values for no method in
+    it, and a budget without an ``auto`` spec; ``options`` not given are ``None``.
+
+    >>> check_applicable(["linear"], "log:0.1:10:3", None, None, damping=None)
+    >>> check_applicable(["linear"], "log:0.1:10:3", None, None, damping=3.0)
+    Traceback (most recent call last):
+    ...
+    paretolab.errors.ParetolabError: damping: a setting of method 'eps', which this sweep does not run (methods: linear); got damping=3.0
+    """
+    owner = {"ideal": "chebyshev", "augment": "chebyshev", "smooth": "chebyshev", "damping": "eps",
+             "constraint": "eps", "weights": "linear or chebyshev"}
+    for name, value in options.items():
+        if value is not None and not set(owner[name].split(" or ")) & set(methods):
+            raise ParetolabError(f"{name}: a setting of method {owner[name]!r}, which this sweep does not run (methods: "
+                                 f"{', '.join(methods)}); got {name}={value!r}")
+    if epsilons is not None and "eps" not in methods:
+        raise ParetolabError(f"epsilons: values of method 'eps', which this sweep does not run (methods: "
+                             f"{', '.join(methods)}); add method='eps' (CLI: --method {','.join(methods)},eps)")
+    if alphas is not None and not set(methods) - {"eps"}:
+        raise ParetolabError("alphas: values of methods 'linear' and 'chebyshev'; this sweep runs only 'eps' (pass "
+                             "epsilons=...)")
+    auto = any(isinstance(v, str) and v.strip().startswith("auto") for v in (alphas, epsilons))
+    if budget is not None and not auto:
+        raise ParetolabError(f"budget: the number of runs of an 'auto:LO:HI' plan; no auto spec was given (got "
+                             f"budget={budget!r})")

@@ -19,7 +19,7 @@ import numpy as np
 
 from paretolab.adaptive import parse_auto
 from paretolab.errors import ExecutorError, ParetolabError, ReturnValueError, check_positive
-from paretolab.plan import check_method, parse_seeds, parse_values
+from paretolab.plan import check_applicable, check_method, parse_seeds, parse_values
 from paretolab.progress import progress_bar
 from paretolab.runs import Runs
 from paretolab.store import Store, run_key, runs_from_rows
@@ -46,10 +46,10 @@ def sweep_function(
     grid_seed: int = 0,
     budget: int | None = None,
     ideal=None,
-    augment: float = 0.0,
-    smooth: float = 0.0,
-    damping: float = 10.0,
-    constraint: str = "eq",
+    augment: float | None = None,
+    smooth: float | None = None,
+    damping: float | None = None,
+    constraint: str | None = None,
     progress=None,
 ) -> Runs:
     """Sweep a user's training function over methods x values x seeds, resumably, on any executor.
@@ -105,13 +105,14 @@ def sweep_function(
         With an ``auto`` spec: the runs the adaptive plan may make (every seed counts; runs it
         placed earlier in the store count too, so a killed auto sweep resumes).
     ideal, augment, smooth
-        Chebyshev: the ideal point (default: the smallest value of each objective among the
+        Chebyshev only (refused for other methods): the ideal point (default: the smallest value of each objective among the
         store's runs when the first Chebyshev sweep starts, kept from then on; with no runs yet it
         must be given, e.g. ``[0, 0]`` for losses that are never negative), augmentation and
         smoothing (see :class:`paretolab.scalarize.Chebyshev`).
     damping, constraint
-        The eps-constraint's damping ``c`` (stable when above the front's curvature, which
-        scales with the losses: scale c with them) and ``"eq"`` or ``"le"``.
+        The eps-constraint only (refused for other methods): its damping ``c`` (default 10;
+        stable when above the front's curvature, which scales with the losses: with L0 scaled
+        by ``a`` and L1 by ``b``, scale c by ``a / b**2``) and ``"eq"`` (default) or ``"le"``.
     progress : None, bool or callable
         None or True: a tqdm bar on stderr (also when it is not a terminal); False: none; a
         callable ``progress(done, total)`` in runs.
@@ -143,6 +144,8 @@ def sweep_function(
     methods = [check_method(m) for m in ([method] if isinstance(method, str) else list(method))] or ["linear"]
     methods = list(dict.fromkeys(methods))
     check_methods(train_fn, methods)
+    check_applicable(methods, alphas, epsilons, budget, ideal=ideal, augment=augment, smooth=smooth,
+                                damping=damping, constraint=constraint)
     if not (isinstance(retry_failed, (bool, np.bool_)) or retry_failed in (0, 1)):
         raise ParetolabError(f"retry_failed: expected a bool, got {retry_failed!r}")
     if executor is not None and jobs is not None:
@@ -158,18 +161,21 @@ def sweep_function(
     try:
         stored = st.bind({"function": fid, "config": config}) if st is not None else {}
         plans = _plans(methods, alphas, epsilons, seeds, stored, grid_seed, budget)
-        settings = _settings(plans, st, ideal, augment, smooth, damping, constraint)
+        plans.sort(key=lambda p: p["method"] == "chebyshev")  # its ideal point may come from the other runs
         session = _Session(train_fn, fid, config, st, executor, jobs, retry_failed, progress)
+        options = {"ideal": ideal, "augment": augment or 0.0, "smooth": smooth or 0.0,
+                   "damping": 10.0 if damping is None else damping, "constraint": constraint or "eq"}
+        _method_settings("eps", st, session, **options)  # bad settings are refused before any run
         keys = []
         for plan in plans:
-            record = lambda p=plan: st is not None and st.add_plan(  # noqa: E731 - before the runs start
-                {k: p[k] for k in ("method", "spec", "grid_seed", "values", "seeds")} | {"settings": settings[p["method"]]})
+            settings = _method_settings(plan["method"], st, session, **options)
+            record = lambda p=plan, s=settings: st is not None and st.add_plan(  # noqa: E731 - before the runs start
+                {k: p[k] for k in ("method", "spec", "grid_seed", "values", "seeds")} | {"settings": s})
             if plan["auto"] is not None:
-                keys += _run_auto(session, plan, settings[plan["method"]], budget, record)
+                keys += _run_auto(session, plan, settings, budget, record)
             else:
                 record()
-                calls = [session.call(plan["method"], v, s, settings[plan["method"]])
-                         for v in plan["values"] for s in plan["seeds"]]
+                calls = [session.call(plan["method"], v, s, settings) for v in plan["values"] for s in plan["seeds"]]
                 keys += [c[0] for c in calls]
                 session.run(calls)
         return runs_from_rows(session.rows(None if alphas is None and epsilons is None else keys), fid)
@@ -219,32 +225,34 @@ def _plans(methods, alphas, epsilons, seeds, stored: dict, grid_seed: int, budge
     return out
 
 
-def _settings(plans, st, ideal, augment, smooth, damping, constraint) -> dict:
-    """Each method's settings (part of its runs' keys): Chebyshev's ideal point, augmentation and
-    smoothing; the eps-constraint's damping and constraint kind."""
-    out = {"linear": {}}
-    methods = {p["method"] for p in plans}
-    if "chebyshev" in methods:
-        z = ideal
-        if z is None:
-            z = (st.meta().get("ideal") if st is not None else None) or (st.minima() if st is not None else None)
-        if z is None:
-            raise ParetolabError("ideal: Chebyshev needs an ideal point (a point at or below every loss); none was given "
-                                 "and the store holds no finished runs to take the smallest losses from. Pass ideal=[z0, "
-                                 "z1] (CLI: --ideal 0,0 for losses that are never negative), or run a weighted-sum "
-                                 "sweep into the store first")
-        z = [float(v) for v in np.asarray(z, dtype=float).reshape(-1)]
-        if len(z) != 2 or not all(math.isfinite(v) for v in z):
-            raise ParetolabError(f"ideal: expected 2 finite numbers (one per objective), got {ideal!r}")
-        if st is not None and ideal is None and not st.meta().get("ideal"):
-            st.set_ideal(z)
-        out["chebyshev"] = {"ideal": z, "augment": float(augment), "smooth": float(smooth)}
-    if "eps" in methods:
+def _method_settings(method: str, st, session, *, ideal, augment, smooth, damping, constraint) -> dict:
+    """A method's settings (part of its runs' keys): Chebyshev's ideal point (given, else the
+    store's, else the smallest losses of the runs finished so far, kept in the store from then
+    on), augmentation and smoothing; the eps-constraint's damping and constraint kind."""
+    if method == "eps":
         check_positive("damping", damping)
         if constraint not in ("eq", "le"):
             raise ParetolabError(f"constraint: expected 'eq' or 'le', got {constraint!r}")
-        out["eps"] = {"damping": float(damping), "constraint": constraint}
-    return out
+        return {"damping": float(damping), "constraint": constraint}
+    if method != "chebyshev":
+        return {}
+    z = ideal
+    if z is None and st is not None:
+        z = st.meta().get("ideal") or st.minima()
+    if z is None:
+        done = [r["objectives"] for r in session.rows() if not r["failed"] and r["objectives"]]
+        z = np.min(np.array(done, dtype=float), axis=0) if done else None
+    if z is None:
+        raise ParetolabError("ideal: Chebyshev needs an ideal point (a point at or below every loss); none was given "
+                             "and no run has finished to take the smallest losses from. Pass ideal=[z0, z1] (CLI: "
+                             "--ideal 0,0 for losses that are never negative), or sweep another method first (in the "
+                             "same call: --method linear,chebyshev)")
+    z = [float(v) for v in np.asarray(z, dtype=float).reshape(-1)]
+    if len(z) != 2 or not all(math.isfinite(v) for v in z):
+        raise ParetolabError(f"ideal: expected 2 finite numbers (one per objective), got {ideal!r}")
+    if st is not None and ideal is None and not st.meta().get("ideal"):
+        st.set_ideal(z)
+    return {"ideal": z, "augment": float(augment), "smooth": float(smooth)}
 
 
 class _Session:
