@@ -24,7 +24,7 @@ def test_readme_main_command_installs_cpu_torch_first():
 
 
 def test_readme_python_examples_run():
-    first, own_problem = readme_blocks("python")
+    first, own_problem, own_loop = readme_blocks("python")
     namespace: dict = {}
     exec(compile(first, "README.md", "exec"), namespace)
     region, front = namespace["region"], namespace["front"]
@@ -35,3 +35,7 @@ def test_readme_python_examples_run():
     exec(compile(own_problem, "README.md", "exec"), namespace)
     result = namespace["result"]
     assert len(result) == 7 * 16 and result.reached().shape[1] == 2
+    namespace = {}
+    exec(compile(own_loop, "README.md", "exec"), namespace)
+    assert abs(namespace["l1"] - 1.0) < 1e-3  # the eps-constraint run ends on its bound
+    assert 0 < namespace["l0"] < 1.0  # and fits (least squares has mean |w| = 1.3 and L0 = 0.01)
