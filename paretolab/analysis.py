@@ -728,7 +728,7 @@ def _side_speeds(resp: _Response, ka: int, kb: int, width: float, slack: float) 
 
 
 def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, gap, tau, noise, noise_floor,
-          resp: _Response, empirical: bool) -> tuple[Gap, ...]:
+          resp: _Response, empirical: bool, repeats: bool, depth_tol: float) -> tuple[Gap, ...]:
     """Stretches between consecutive points reached by a global optimiser (along the front)
     that the alpha-response crossed without landing inside; what the runs and the front show
     tells its kind (see the module notes)."""
@@ -772,10 +772,13 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         # the runs' own front, the gap's ends themselves when not dominated: flank minima)
         ends = [u[None] for u, r in ((ua, ia), (ub, ib)) if empirical and not dominated[r]]
         cand = np.vstack([g.unit[(g.unit[:, 0] > x0) & (g.unit[:, 0] < x1)], *ends])
-        depth_behind = float(np.max(_behind(g, i, j, cand), initial=0.0)) if i != j else 0.0
+        behind = _behind(g, i, j, cand) if i != j else np.zeros(0)
+        depth_behind = float(np.max(behind, initial=0.0))
+        # the same standard as a claimed region: without repeats, several points behind the edge
+        seen = repeats or not empirical or int((behind > depth_tol).sum()) >= DENT_POINTS
         eps_inside = _epsilons(runs.objectives[ia], runs.objectives[ib])
         chord_alpha = _chord_alpha(runs.objectives[ia], runs.objectives[ib])
-        if depth_behind > tau:
+        if depth_behind > depth_tol and seen:
             kind, settle = "concave", {"alphas": [], "epsilons": eps_inside}
         elif _empty_inside(runs, ok, unit, (runs.epsilon - g.lo[1]) / g.span[1], ua, ub, tau):
             kind, settle = "disconnected", {"alphas": [], "epsilons": []}
@@ -1036,7 +1039,7 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
                         f"(or too narrow) to tell from noise (claimed from depth {min_depth:.2g}"
                         + ("" if repeats else f" over {DENT_POINTS} points") + "): more seeds would settle them")
     tau = max(tol, DENT_FACTOR * noise)
-    tolerances["behind"] = tau
+    tolerances["behind"] = max(tau, min_depth)
     # the runs' own noise: on their own front the noise floor; against a reference, from their
     # distances to it (the median distance of iid normal noise is 0.6745 sigma)
     run_noise = noise if empirical else float(np.median(distance[ok]) / 0.6745) if ok.any() else 0.0
@@ -1048,7 +1051,7 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
     resp = _response(runs, linear, unit, np.nan_to_num(position), g, tau_runs)
     gaps = _gaps(runs, ok, ok & (distance <= radius), dominated, unit, position, g, supported, gap, tau,
                  (noise if repeats else 0.0) if empirical else max(noise, run_noise),
-                 noise if empirical else max(noise, run_noise), resp, empirical)
+                 noise if empirical else max(noise, run_noise), resp, empirical, repeats, max(tau, min_depth))
     outcomes = _outcomes(runs, ok, unit, np.nan_to_num(position), gap)
     reached = unit[ok]
     coverage = _coverage(g, reached, radius)

@@ -152,7 +152,8 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
         anchors.append((f[(r.start + r.stop - 1) // 2], r.alpha))
     for i, gap in enumerate(g for g in report.gaps):
         _gap_bracket(ax, report, gap, first=i == 0)
-        if gap.kind != "unresolved" and not any(abs(gap.alpha - a) <= 1e-9 * max(1.0, abs(a)) for _, a in anchors):
+        # one label per alpha* as printed (a region's and its gap's hull alphas agree to 3 digits)
+        if gap.kind != "unresolved" and not any(f"{gap.alpha:.3g}" == f"{a:.3g}" for _, a in anchors):
             anchors.append((np.mean([gap.left, gap.right], axis=0), gap.alpha))
     if annotate:
         _alpha_labels(ax, f, anchors)
@@ -188,7 +189,7 @@ def _gap_bracket(ax, report, gap, *, first: bool):
     f = report.front
     inside = f[(f[:, 0] > gap.left[0]) & (f[:, 0] < gap.right[0])] if not report.empirical else np.zeros((0, 2))
     pts = np.vstack([gap.left, inside, gap.right])
-    colour = {"concave": "#21918c", "unexplored": "#b5de2b", "unresolved": "0.55"}[gap.kind]
+    colour = {"concave": "#21918c", "disconnected": "#440154", "unexplored": "#b5de2b", "unresolved": "0.55"}[gap.kind]
     ax.plot(pts[:, 0], pts[:, 1], ":", color=colour, lw=2.6, gid="gap", zorder=3,
             label=f"gap no run reached ({gap.kind})")
 
@@ -271,9 +272,15 @@ def plot_alpha_response(runs, *, critical=None, ax=None, labels=("L0", "L1"), ti
         runs = report.runs
         jumps = [g for g in report.gaps if g.kind != "unresolved"]
         if critical is None:
-            critical = sorted({round(a, 12) for a in [r.alpha for r in report.regions] + [g.alpha for g in jumps]})
-        for i, g in enumerate(g for g in jumps if g.alpha_bracket is not None):
-            ax.axvspan(*g.alpha_bracket, color="0.9", zorder=0, gid="jump-bracket",
+            critical = []  # one line per alpha* as printed (a region's and its gap's agree to 3 digits)
+            for a in [r.alpha for r in report.regions] + [g.alpha for g in jumps]:
+                if not any(f"{a:.3g}" == f"{c:.3g}" for c in critical):
+                    critical.append(a)
+            critical.sort()
+        for i, g in enumerate(jumps):  # each seed jumps at its own alpha (local minima): the span of them
+            lo = min([g.alpha_bracket[0], *(j[1] for j in g.jumps)])
+            hi = max([g.alpha_bracket[1], *(j[2] for j in g.jumps)])
+            ax.axvspan(lo, hi, color="0.9", zorder=0, gid="jump-bracket",
                        label="alphas where seeds jump" if i == 0 else None)
     obj, alpha, seed, converged, diverged, _ = _result_columns(runs)
     ok = ~diverged & np.isfinite(alpha) & (alpha > 0)

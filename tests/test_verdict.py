@@ -457,8 +457,13 @@ def test_eps_runs_inside_a_hole_show_the_front_is_disconnected():
     both = Runs.from_arrays(np.r_[runs.objectives, land], alpha=np.r_[runs.alpha, [np.nan] * 3],
                             epsilon=np.r_[[np.nan] * len(runs), eps], seed=np.r_[runs.seed, [0, 0, 0]],
                             method=["linear"] * len(runs) + ["eps"] * 3)
-    (gap,) = analyze(both).gaps
-    assert gap.kind == "disconnected" and "hole" in analyze(both).verdict
+    report = analyze(both)
+    (gap,) = report.gaps
+    assert gap.kind == "disconnected" and "hole" in report.verdict
+    from paretolab.plot import plot_front
+
+    ax = plot_front(report)  # every kind has its colour
+    assert [line for line in ax.lines if line.get_gid() == "gap"]
 
 
 def test_tunable_says_how_wide_a_jump_it_can_see():
