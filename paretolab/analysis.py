@@ -340,10 +340,12 @@ def _geometry(front: np.ndarray) -> _Geometry:
 def _project(g: _Geometry, points_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distance to the polyline and arc position of its nearest point, for each point.
 
-    The polyline is sampled at most ``h`` apart into a k-d tree. The nearest segment has a
-    sample within (distance to the nearest sample + h) of the point; the segments of the 8
-    nearest samples are checked exactly, and of every sample in that reach when the 8 do not
-    cover it.
+    The polyline is sampled at most ``h`` apart into a k-d tree (``h`` at most a quarter of the
+    mean segment and 1/1000 of the arc). The segments of the 8 nearest samples are checked
+    exactly; for points within ``8 h`` of the polyline, also those of every sample within (the
+    nearest sample's distance + h), which holds the nearest segment: exact there. Farther out
+    the distance is exact to within ``h / 2`` (a sample lies within ``h / 2`` of the nearest
+    point), and the work stays O(log f) per point however dense the front.
     """
     from scipy.spatial import cKDTree
 
@@ -363,7 +365,8 @@ def _project(g: _Geometry, points_unit: np.ndarray) -> tuple[np.ndarray, np.ndar
     dist_k, idx_k = tree.query(q, k=k)
     dist_k, idx_k = dist_k.reshape(len(q), k), idx_k.reshape(len(q), k)
     rows, segs = np.repeat(np.arange(len(q)), k), which[idx_k.ravel()]
-    unsure = np.flatnonzero(dist_k[:, -1] < dist_k[:, 0] + h) if k < len(samples) else np.zeros(0, dtype=int)
+    unsure = np.flatnonzero((dist_k[:, -1] < dist_k[:, 0] + h) & (dist_k[:, 0] <= 8 * h)) if k < len(samples) \
+        else np.zeros(0, dtype=int)
     if unsure.size:
         reach = tree.query_ball_point(q[unsure], dist_k[unsure, 0] + h)
         rows = np.concatenate([rows, np.repeat(unsure, [len(r) for r in reach])])
@@ -478,15 +481,16 @@ def seed_noise(points_unit, setting, position, gap: float = GAP) -> tuple[float 
     Rows with the same ``setting`` (e.g. method and alpha) are repeats. Along the front (by
     ``position``) they split into clusters of outcomes wherever neighbours are more than
     ``gap`` apart: seeds on two sides of a jump are two clusters, and their spread is not noise.
-    Inside each cluster of ``k >= 2`` runs, the squared distances to the cluster's mean (times
-    ``k / (k - 1)``); their median over all clusters, scaled so that iid normal noise of
-    standard deviation sigma per objective gives sigma. Returns ``(sigma, runs used)``;
-    ``(None, 0)`` without repeats.
+    Inside each cluster of ``k >= 2`` runs, the distances to the cluster's coordinate-wise
+    median (times ``sqrt(k / (k - 1))``; a seed stuck in a local minimum near the others moves
+    it little); their median over all clusters, scaled so that iid normal noise of standard
+    deviation sigma per objective gives about sigma (0.9 sigma for k = 4). Returns ``(sigma,
+    runs used)``; ``(None, 0)`` without repeats.
 
     >>> pts = np.array([[0.0, 1.0], [0.01, 1.0], [1.0, 0.0], [1.0, 0.02]])
     >>> sigma, used = seed_noise(pts, [1, 1, 2, 2], [0.0, 0.0, 1.0, 1.0])
     >>> round(sigma, 4), used
-    (0.0095, 4)
+    (0.009, 4)
     """
     pts = np.asarray(points_unit, dtype=float)
     _, group = np.unique(np.asarray(setting), return_inverse=True)
@@ -496,10 +500,18 @@ def seed_noise(points_unit, setting, position, gap: float = GAP) -> tuple[float 
     if not big.any():
         return None, 0
     p = pts[order]
-    mean = np.stack([np.bincount(cluster, weights=p[:, j]) / size for j in range(p.shape[1])], axis=1)
-    dev = ((p - mean[cluster]) ** 2).sum(axis=1) * size[cluster] / np.maximum(size[cluster] - 1, 1)
+    starts = np.flatnonzero(np.r_[True, np.diff(cluster) != 0])
+    med = np.empty((starts.size, p.shape[1]))
+    for j in range(p.shape[1]):  # the coordinate-wise median of each cluster, by one sort
+        srt = np.lexsort((p[:, j], cluster))
+        vals = p[srt, j]
+        lo, hi = starts + (size - 1) // 2, starts + size // 2
+        med[:, j] = 0.5 * (vals[lo] + vals[hi])
+    # distances to the median, not the mean: one seed stuck elsewhere in the cluster moves the
+    # median of the others' distances little; k / (k - 1) for the centre taken from the sample
+    dev = np.linalg.norm(p - med[cluster], axis=1) * np.sqrt(size[cluster] / np.maximum(size[cluster] - 1, 1))
     dev = dev[big]
-    return float(math.sqrt(np.median(dev) / (2 * math.log(2)))), int(dev.size)
+    return float(np.median(dev) / math.sqrt(2 * math.log(2))), int(dev.size)
 
 
 def _grouped_clusters(group: np.ndarray, pos: np.ndarray, unit: np.ndarray, gap: float):
@@ -635,11 +647,12 @@ class _Response:
     weighted-sum runs within ``tau`` of the front's supporting line at their alpha (local
     minima and runs off the front are not evidence of where alpha moves the solution), pooled
     over seeds. ``rows`` sorted by alpha; ``alphas`` the distinct ones with the median arc
-    position of their runs."""
+    position of their runs (arc fraction) and how many there are."""
 
     rows: np.ndarray
     alphas: np.ndarray
     position: np.ndarray
+    count: np.ndarray
 
     def at(self, alpha: float) -> int:
         return int(np.searchsorted(self.alphas, alpha))
@@ -654,7 +667,7 @@ def _response(runs: Runs, linear: np.ndarray, unit: np.ndarray, pos: np.ndarray,
     rows = rows[np.lexsort((pos[rows], runs.alpha[rows]))]
     alphas, start, count = np.unique(runs.alpha[rows], return_index=True, return_counts=True)
     mid = start + (count - 1) // 2  # the median position (rows of one alpha are sorted by it)
-    return _Response(rows, alphas, pos[rows][mid])
+    return _Response(rows, alphas, pos[rows][mid], count)
 
 
 # --------------------------------------------------------------------------- gaps
@@ -688,6 +701,20 @@ def _signed_to_chord(a: np.ndarray, b: np.ndarray, pts_unit: np.ndarray) -> np.n
     return (e[0] * v[:, 1] - e[1] * v[:, 0]) / n
 
 
+def _split(runs: Runs, resp: _Response, pos, mid: float, a_from: float, a_to: float, seed, rows) -> bool:
+    """Do the runs optimal at alphas in [a_from, a_to] land on both sides of ``mid`` (a tie at
+    alpha*, seeds split), with at least a quarter of them (and one) on the smaller side, whose
+    seeds land on the other side at other alphas (a seed resting at one place for every alpha
+    is a local minimum, not a side of a tie)? ``rows``: the runs that show where seeds land."""
+    at = resp.rows[(runs.alpha[resp.rows] >= a_from) & (runs.alpha[resp.rows] <= a_to)]
+    left = pos[at] <= mid
+    if min(left.sum(), (~left).sum()) < max(1, 0.25 * at.size):
+        return False
+    small = at[left] if left.sum() <= (~left).sum() else at[~left]
+    other = rows & ((pos > mid) if pos[small[0]] <= mid else (pos <= mid))
+    return bool(np.isin(seed[small], seed[other]).all())
+
+
 def _chord_alpha(a, b) -> float:
     """The alpha at which a weighted sum ties the points ``a`` and ``b`` (a left of b): between
     them, a run at it lands inside a convex stretch and on an end of anything else."""
@@ -703,27 +730,39 @@ def _at_the_edge(a, b, a_lo: float, a_hi: float, tie: float) -> bool:
     return bool(edge > 0 and min(abs(math.log(a / edge)) if a > 0 else math.inf for a in (a_lo, a_hi)) <= near)
 
 
-def _speed(resp: _Response, k_from: int, k_to: int, slack: float = 0.0) -> float:
-    """Arc moved per unit of log(alpha) between two of the response's alphas (plus ``slack``,
-    what the noise could hide)."""
+def _speed(resp: _Response, k_from: int, k_to: int, noise: float) -> float:
+    """Arc moved per unit of log(alpha) between two of the response's alphas, plus what the
+    noise could hide: two medians of n1 and n2 noisy runs differ by up to about
+    ``2.5 noise sqrt(1/n1 + 1/n2)`` with no move at all (``noise`` in arc fractions)."""
     lo, hi = resp.alphas[k_from], resp.alphas[k_to]
     if not (lo > 0 and hi > lo):
         return math.inf
+    slack = 2.5 * noise * math.sqrt(1 / resp.count[k_from] + 1 / resp.count[k_to])
     return (abs(resp.position[k_to] - resp.position[k_from]) + slack) / math.log(hi / lo)
 
 
-def _side_speeds(resp: _Response, ka: int, kb: int, width: float, slack: float) -> tuple[float | None, float | None]:
-    """The response's speed left of alpha ``ka`` and right of ``kb``, each over a stretch of
-    log(alpha) at least ``width`` wide when the alphas tried reach that far (else as far as they
-    go), the move widened by ``slack``; ``None`` on a side with no alpha tried."""
+def _side_speeds(resp: _Response, ka: int, kb: int, width: float, noise: float) -> tuple[float | None, float | None]:
+    """The response's speed left of alpha ``ka`` and right of ``kb``: the larger of its speeds
+    over a stretch of log(alpha) at least ``width / 4`` and at least ``width`` wide (as far as
+    the alphas tried reach), so that a side is slow only when slow at both scales (a response
+    speeding up towards a corner of the front is not slow; alphas closer than ``width / 4`` say
+    nothing over the noise). When the next alpha on a side is farther than ``4 width`` (or a
+    factor :data:`JUMP_WINDOW`), the whole move to it counts as if made within ``width``: a void
+    in the alphas could hide the response speeding up. ``None`` on a side with no alpha tried."""
     a = resp.alphas
     left = right = None
+    reach = max(math.exp(4 * width), JUMP_WINDOW)
     if ka > 0:
-        k = int(np.searchsorted(a, a[ka] / math.exp(width) * (1 + 1e-9), side="right")) - 1
-        left = _speed(resp, max(k, 0), ka, slack)
+        near, far = (int(np.searchsorted(a, a[ka] / math.exp(w) * (1 + 1e-9), side="right")) - 1
+                     for w in (width / 4, width))
+        left = max(_speed(resp, max(near, 0), ka, noise), _speed(resp, max(far, 0), ka, noise))
+        if a[ka - 1] * reach < a[ka]:
+            left = max(left, _speed(resp, ka - 1, ka, noise) * math.log(a[ka] / a[ka - 1]) / width)
     if kb < len(a) - 1:
-        k = int(np.searchsorted(a, a[kb] * math.exp(width) * (1 - 1e-9), side="left"))
-        right = _speed(resp, kb, min(k, len(a) - 1), slack)
+        near, far = (int(np.searchsorted(a, a[kb] * math.exp(w) * (1 - 1e-9), side="left")) for w in (width / 4, width))
+        right = max(_speed(resp, kb, min(near, len(a) - 1), noise), _speed(resp, kb, min(far, len(a) - 1), noise))
+        if a[kb] * reach < a[kb + 1]:
+            right = max(right, _speed(resp, kb, kb + 1, noise) * math.log(a[kb + 1] / a[kb]) / width)
     return left, right
 
 
@@ -762,9 +801,8 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         tie = max(TIE, DENT_FACTOR * noise / max(float(np.linalg.norm(ub - ua)), 1e-300))
         width = math.log(window) if 1 < window < math.inf else 0.0
         crossing = abs(pb - pa) / width if width > 0 else math.inf
-        # two noisy positions differ by up to about 2 sqrt(2) noise floors with no move at all
-        slack = 2 * math.sqrt(2) * noise_floor / max(g.length, 1e-300)
-        sides = [s for s in _side_speeds(resp, ka, kb, width, slack) if s is not None] if width > 0 else []
+        sides = [s for s in _side_speeds(resp, ka, kb, width, noise_floor / max(g.length, 1e-300)) if s is not None
+                 ] if width > 0 else []
         isolated = len(sides) == 2 and max(sides) <= crossing / STEP_RATIO
         suspect = len(sides) < 2 or crossing >= 1.5 * max(sides)
         alpha, i, j = _hull_alpha(g, supported, x0, x1)
@@ -782,7 +820,7 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
             kind, settle = "concave", {"alphas": [], "epsilons": eps_inside}
         elif _empty_inside(runs, ok, unit, (runs.epsilon - g.lo[1]) / g.span[1], ua, ub, tau):
             kind, settle = "disconnected", {"alphas": [], "epsilons": []}
-        elif window <= 1 or isolated and (window <= JUMP_WINDOW or _at_the_edge(
+        elif (window <= 1 and _split(runs, resp, pos, mid, a_hi, a_lo, seed, linear & near)) or isolated and (window <= JUMP_WINDOW or _at_the_edge(
                 runs.objectives[ia], runs.objectives[ib], a_lo, a_hi, tie)):
             # a jump: the seeds crossed the whole stretch within a narrow window of alpha (or at
             # one alpha), moving at most 1/STEP_RATIO as fast on either side; whatever is inside
@@ -803,16 +841,18 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
 
 
 def _empty_inside(runs: Runs, ok, unit, eps_unit, ua, ub, tau: float) -> bool:
-    """Did eps-constraint runs with a bound well inside the gap's L1 range all land on its
-    lower-L1 end? ``min L0 s.t. L1 <= eps`` lands inside any front that continues there, concave
-    or not: if none did, the front has a hole (no trade-off exists between the ends).
-    ``eps_unit``: each run's bound in units of the front's extent."""
+    """Did eps-constraint runs with a bound well inside the gap's L1 range all stop on its
+    lower-L1 end, well below their bound? ``min L0 s.t. L1 <= eps`` lands on the bound inside any
+    front that continues there, concave or not: if none did, the front has a hole (no trade-off
+    exists between the ends). ``eps_unit``: each run's bound in units of the front's extent."""
     lo_end, hi_end = (ua, ub) if ua[1] < ub[1] else (ub, ua)
-    inset = 0.1 * (hi_end[1] - lo_end[1])
+    inset = max(0.1 * (hi_end[1] - lo_end[1]), 2 * tau)
     rows = np.flatnonzero(ok & (runs.method == "eps") & (eps_unit > lo_end[1] + inset) & (eps_unit < hi_end[1] - inset))
     if not rows.size:
         return False
-    return bool((np.linalg.norm(unit[rows] - lo_end, axis=1) <= max(tau, 1e-9) + inset).all())
+    at_end = np.linalg.norm(unit[rows] - lo_end, axis=1) <= tau
+    below_bound = unit[rows, 1] < eps_unit[rows] - inset
+    return bool((at_end & below_bound).all())
 
 
 def _seed_jumps(runs: Runs, rows: np.ndarray, seed: np.ndarray, pos: np.ndarray, mid: float):
@@ -1040,9 +1080,7 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
                         + ("" if repeats else f" over {DENT_POINTS} points") + "): more seeds would settle them")
     tau = max(tol, DENT_FACTOR * noise)
     tolerances["behind"] = max(tau, min_depth)
-    # the runs' own noise: on their own front the noise floor; against a reference, from their
-    # distances to it (the median distance of iid normal noise is 0.6745 sigma)
-    run_noise = noise if empirical else float(np.median(distance[ok]) / 0.6745) if ok.any() else 0.0
+    run_noise = noise if empirical else _runs_noise(runs, ok, unit, position, distance)
     tau_runs = max(tau, DENT_FACTOR * run_noise)
     tolerances["response"] = tau_runs
     gap = max(gap, DENT_FACTOR * (noise if empirical else run_noise))  # a stretch must also be wider than the noise
@@ -1068,7 +1106,8 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
     outcome = weighted_sum_outcomes(runs, f, tol=outcome_tol)
     crit = tuple(float(a) for a in F.critical_alphas(f, tol=tol))
     balanced = f[F.balanced_point(f)]
-    tunable, text, ranges = _verdict(runs, ok, position, resp, regions, uncertain, gaps, outcomes, gap, noise, empirical)
+    tunable, text, ranges = _verdict(runs, ok, position, resp, regions, uncertain, gaps, outcomes, gap, noise, empirical,
+                                     g.length, g.arc)
     unresolved = [gg for gg in gaps if gg.kind == "unresolved"]
     if unresolved:
         alphas = sorted({a for gg in unresolved for a in gg.settle["alphas"]})
@@ -1085,6 +1124,22 @@ def _report(runs: Runs, f: np.ndarray, *, empirical, sigma, source, repeats, rad
         method_coverage={k: float(v) for k, v in method_cov.items()}, gd=gd, igd=igd,
         hypervolume_fraction=float(hv), dropped=runs.dropped, tunable_alphas=ranges,
     )
+
+
+def _runs_noise(runs: Runs, ok, unit, position, distance) -> float:
+    """The runs' own noise against a reference front (units of its extent): from repeated runs
+    at one setting when there are any, else from their distances to the front (the median
+    distance of iid normal noise is 0.6745 sigma), leaving out runs beyond its ends (a reference
+    that stops short of an end is not noise)."""
+    value = np.where(runs.method == "eps", runs.epsilon, runs.alpha)
+    rows = np.flatnonzero(ok & np.isfinite(value))
+    if rows.size:
+        setting = np.char.add(runs.method[rows].astype(str), np.char.mod("|%r", value[rows]))
+        sigma, _ = seed_noise(unit[rows], setting, position[rows])
+        if sigma is not None:
+            return sigma
+    inside = ok & (position > 0) & (position < 1)
+    return float(np.median(distance[inside]) / 0.6745) if inside.any() else 0.0
 
 
 def _report_nd(runs, f, ok, bad, methods, radius, tol, warnings, tolerances) -> Report:
@@ -1126,7 +1181,7 @@ def _report_nd(runs, f, ok, bad, methods, radius, tol, warnings, tolerances) -> 
 
 
 # --------------------------------------------------------------------------- the verdict
-def _verdict(runs, ok, pos, resp: _Response, regions, uncertain, gaps, outcomes, gap, noise, empirical):
+def _verdict(runs, ok, pos, resp: _Response, regions, uncertain, gaps, outcomes, gap, noise, empirical, length, arc):
     """``(tunable, sentence, tunable alpha ranges)`` from the alpha-response of a global
     optimiser, the gaps it jumped and the regions no alpha reaches."""
     if not ok.any():
@@ -1153,8 +1208,12 @@ def _verdict(runs, ok, pos, resp: _Response, regions, uncertain, gaps, outcomes,
                            "would tell"), ()
     lo_a, hi_a = float(resp.alphas[0]), float(resp.alphas[-1])
     brackets = sorted(gg.alpha_bracket for gg in jumps)
-    cuts = np.sort([0.5 * (gg.positions[0] + gg.positions[1]) for gg in gaps])
-    segments = [(a, b) for a, b in _complement(brackets, lo_a, hi_a) if _moves(resp, a, b, gap, cuts)]
+    cuts = np.sort([0.5 * (gg.positions[0] + gg.positions[1]) for gg in gaps]
+                   + [0.5 * (arc[r.start - 1] + arc[r.stop]) for r in regions])
+    ends = tuple(a for br in brackets for a in br)
+    gap_arc = gap / length if length > 0 else math.inf  # arc fractions
+    segments = [(a, b) for a, b in _complement(brackets, lo_a, hi_a)
+                if _moves(resp, a, b, gap_arc, cuts, ends)]
     looks = [gg for gg in unresolved if gg.looks_like_jump]
     settle = ", ".join(f"{a:.3g}" for gg in unresolved for a in gg.settle["alphas"])
     if jumps or regions:
@@ -1163,7 +1222,7 @@ def _verdict(runs, ok, pos, resp: _Response, regions, uncertain, gaps, outcomes,
             f"no alpha reaches {where} (concave: a weighted sum would jump there, at alpha* ~ {alphas})")
         caveat = f"; elsewhere the grid is too coarse to tell (run alpha = {settle})" if unresolved else ""
         if not segments:
-            points = len(_clusters_along(resp.position, np.c_[resp.position, np.zeros_like(resp.position)], gap))
+            points = len(_clusters_along(resp.position, np.c_[resp.position, np.zeros_like(resp.position)], gap_arc))
             text = (f"alpha is not tunable: the converged weighted-sum runs optimal at their alpha sit at {points} "
                     f"place(s) along the front; {across}")
             return "no", text + _inside_text(jumps, regions) + caveat, ()
@@ -1181,20 +1240,32 @@ def _verdict(runs, ok, pos, resp: _Response, regions, uncertain, gaps, outcomes,
             f"({gg.left[0]:.4g}, {gg.right[0]:.4g})" for gg in shown) + f" {how}: a jump, or a fast move along a "
             "convex stretch that the alpha grid skipped; run alpha = " + settle), ()
     if not segments and places <= 1:
-        return "no", (f"alpha moves nothing: every converged weighted-sum run optimal at its alpha ends at the same "
-                      f"place for alpha in [{lo_a:.3g}, {hi_a:.3g}]; a wider range of alpha would show more"), ()
-    text = ("alpha is tunable: the converged runs move along the front as alpha changes, with no jump across more "
-            f"than {gap:.2g} of the front's extent and no concave region" + (" in this front" if empirical else ""))
+        moved = float(np.ptp(resp.position)) * length
+        if moved <= max(DENT_FACTOR * noise, F.DEFAULT_TOL):
+            return "no", (f"alpha moves nothing: every converged weighted-sum run optimal at its alpha ends at the same "
+                          f"place for alpha in [{lo_a:.3g}, {hi_a:.3g}]; a wider range of alpha would show more"), ()
+        return "unknown", (f"alpha moves the solution only {moved:.2g} of the front's extent for alpha in [{lo_a:.3g}, "
+                           f"{hi_a:.3g}], less than a gap ({gap:.2g}): a wider range of alpha would tell"), ()
+    where_front = " in this front" if empirical else ""
     if unresolved:
-        text += ("; the grid is coarse between alpha " + ", ".join(
-            f"{gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g}" for gg in unresolved) + " (see warnings)")
+        text = ("alpha is tunable: the converged runs move along the front as alpha changes, with no concave region"
+                f"{where_front} and no certain jump; between alpha " + ", ".join(
+                    f"{gg.alpha_bracket[0]:.3g} and {gg.alpha_bracket[1]:.3g}" for gg in unresolved)
+                + " they moved faster than around it, too coarsely or noisily to tell (run alpha = " + settle + ")")
+    else:
+        text = ("alpha is tunable: the converged runs move along the front as alpha changes, with no jump across more "
+                f"than {gap:.2g} of the front's extent and no concave region{where_front}")
     return "yes", text, ((lo_a, hi_a),)
 
 
-def _moves(resp: _Response, lo: float, hi: float, gap: float, cuts: np.ndarray) -> bool:
-    """Does the response move along the front by more than ``gap`` for alpha in [lo, hi]
-    without crossing a gap (``cuts``: arc positions inside the gaps)?"""
+def _moves(resp: _Response, lo: float, hi: float, gap: float, cuts: np.ndarray, ends: tuple = ()) -> bool:
+    """Does the response move along the front by more than ``gap`` (an arc fraction) for alpha
+    in [lo, hi] without crossing a gap (``cuts``: arc positions inside the gaps)? The alphas in
+    ``ends`` (where a jump starts or ends: at a tie they may land anywhere) do not count."""
+    exclude_lo = lo if lo in ends else math.nan
+    exclude_hi = hi if hi in ends else math.nan
     k = (resp.alphas >= lo) & (resp.alphas <= hi)
+    k[resp.alphas == exclude_lo] = k[resp.alphas == exclude_hi] = False
     if not k.any():
         return False
     piece = np.searchsorted(cuts, resp.position[k])

@@ -469,3 +469,83 @@ def test_eps_runs_inside_a_hole_show_the_front_is_disconnected():
 def test_tunable_says_how_wide_a_jump_it_can_see():
     report = analyze(V.weighted_sum_runs(V.superellipse(0.5), ALPHAS, seeds=2))
     assert report.tunable == "yes" and "no jump across more than 0.1 of the front's extent" in report.verdict
+
+
+# --------------------------------------------------------------------------- second review
+def eps_on_convex(f, noise, rng, k=10):
+    """Weighted-sum runs plus eps-constraint runs at L1 <= eps (brute force: each lands on its bound)."""
+    alphas = np.geomspace(1e-2, 1e2, 21)
+    span, lo = np.ptp(f, 0), f.min(0)
+    pts = np.array([V.optimum(f, a) for a in alphas for _ in range(4)])
+    eps = lo[1] + span[1] * np.linspace(0.05, 0.95, k)
+    landed = np.array([f[f[:, 1] <= e][np.argmin(f[f[:, 1] <= e][:, 0])] for e in eps])
+    x = np.r_[pts, landed] + noise * span * rng.standard_normal((len(pts) + k, 2))
+    return Runs.from_arrays(x, alpha=np.r_[np.repeat(alphas, 4), [np.nan] * k], epsilon=np.r_[[np.nan] * len(pts), eps],
+                            seed=np.r_[np.tile(range(4), 21), [0] * k], method=["linear"] * len(pts) + ["eps"] * k)
+
+
+def test_eps_runs_on_their_bound_never_make_a_convex_front_disconnected():
+    """Before: an eps run at L1 = eps near a gap's end counted as 'stopped on the end': 'a hole'."""
+    false = []
+    for p in (0.5, 0.6):
+        for noise in (0.0, 1e-3, 1e-2):
+            for s in range(6):
+                report = analyze(eps_on_convex(V.superellipse(p), noise, np.random.default_rng(s)))
+                if any(g.kind == "disconnected" for g in report.gaps) or report.tunable in ("no", "partly"):
+                    false.append((p, noise, s, report.tunable))
+    assert not false, false
+
+
+@pytest.mark.parametrize("noise", [0.0, 1e-2, 3e-2])
+def test_a_seed_stuck_at_the_end_for_every_alpha_is_not_a_tie(noise):
+    """Before: the stuck run and the optimum near the end were one cluster, their distance 'noise',
+    and the stuck run at one alpha a side of a 'tie': a jump on a convex front."""
+    x = np.linspace(0, 1, 4001)
+    for f in (V.superellipse(0.6), np.c_[x, 1 - np.sqrt(x)]):
+        for s in range(4):
+            rng = np.random.default_rng(s)
+            end = f[np.argmin(f[:, 1])]
+            pts = np.array([end if k == 0 else V.optimum(f, a) for a in ALPHAS[::2] for k in range(4)])
+            pts = pts + noise * np.ptp(f, 0) * rng.standard_normal(pts.shape)
+            report = analyze(Runs.from_arrays(pts, alpha=np.repeat(ALPHAS[::2], 4), seed=np.tile(range(4), 21)))
+            assert report.tunable == "yes", (noise, s, report.verdict)
+
+
+def test_a_lasso_front_with_a_corner_and_random_alphas_is_not_called_not_tunable():
+    """w = max(1 - alpha, 0): every alpha >= 1 lands on the corner w = 0, and the response
+    speeds up towards it; random draws leave voids in alpha. Before: 'not tunable' or 'partly'."""
+    verdicts = []
+    for s in range(60):
+        alphas = np.sort(10 ** np.random.default_rng(s).uniform(-2, 2, 20))
+        w = np.maximum(1 - alphas, 0)
+        runs = Runs.from_arrays(np.c_[0.5 * (w - 1) ** 2, w], alpha=alphas, seed=np.arange(20))
+        verdicts.append(analyze(runs).tunable)
+    assert "no" not in verdicts and verdicts.count("partly") <= 1 and verdicts.count("yes") >= 45, verdicts
+
+
+def test_random_alphas_on_a_front_with_a_dent_never_say_tunable():
+    f = V.dent()
+    for s in range(30):
+        alphas = 10 ** np.random.default_rng(s).uniform(-2, 2, 30)
+        runs = Runs.from_arrays(np.array([V.optimum(f, a) for a in alphas]), alpha=alphas, seed=np.arange(30))
+        assert analyze(runs).tunable in ("partly", "unknown"), s
+
+
+@pytest.mark.parametrize("p, lo, hi", [(0.3, 0.5, 2.0), (0.5, 0.8, 1.25)])
+def test_a_narrow_alpha_range_that_moves_the_solution_is_not_moves_nothing(p, lo, hi):
+    """Before: spans along the front (arc fractions) were compared with a gap in units of the
+    extent: a move of 0.14-0.16 of the extent read as 'alpha moves nothing'."""
+    f = V.superellipse(p)
+    report = compare(V.weighted_sum_runs(f, np.geomspace(lo, hi, 21), seeds=4), f)
+    assert report.tunable == "yes"
+
+
+@pytest.mark.parametrize("cut", [0.0, 0.05, 0.1])
+def test_compare_with_a_reference_that_stops_short_of_an_end(cut):
+    """Before: the runs beyond the reference's end were 'noise' (tolerance 0.6) or the region was
+    crossed as if alpha moved along it: 'partly tunable'."""
+    f = V.superellipse(2.0)
+    report = compare(V.weighted_sum_runs(f, ALPHAS[::2], seeds=2), f[f[:, 0] >= cut])
+    assert report.tunable == "no" and report.tolerances["response"] < 1e-3
+    convex = V.superellipse(0.6)
+    assert compare(V.weighted_sum_runs(convex, ALPHAS[::2], seeds=2), convex[convex[:, 0] >= cut]).tunable == "yes"
