@@ -816,6 +816,8 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         seen = repeats or not empirical or int((behind > depth_tol).sum()) >= DENT_POINTS
         eps_inside = _epsilons(runs.objectives[ia], runs.objectives[ib])
         chord_alpha = _chord_alpha(runs.objectives[ia], runs.objectives[ib])
+        if not min(a_lo, a_hi) <= chord_alpha <= max(a_lo, a_hi) and a_lo > 0:
+            chord_alpha = math.sqrt(a_lo * a_hi)  # noisy ends (or local minima): the middle of the bracket
         if depth_behind > depth_tol and seen:
             kind, settle = "concave", {"alphas": [], "epsilons": eps_inside}
         elif _empty_inside(runs, ok, unit, (runs.epsilon - g.lo[1]) / g.span[1], ua, ub, tau):

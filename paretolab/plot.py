@@ -90,7 +90,7 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
                colorbar: bool = True, annotate: bool = True, front_label: str | None = None,
                runs: bool = True):
     """Draw a :class:`paretolab.analysis.Report`: its front, supported hull, concave regions and
-    their cores, the gaps no run reached, and where its runs landed.
+    their cores, the gaps the weighted sum skips, and where its runs landed.
 
     Parameters
     ----------
@@ -150,8 +150,8 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
             ax.plot(pts[:, 0], pts[:, 1], "-", color="#440154", lw=4.0, alpha=0.55, solid_capstyle="butt",
                     gid="core", zorder=3, label="concave core (no alpha, no start)" if i == k == 0 else None)
         anchors.append((f[(r.start + r.stop - 1) // 2], r.alpha))
-    for i, gap in enumerate(g for g in report.gaps):
-        _gap_bracket(ax, report, gap, first=i == 0)
+    for i, gap in enumerate(report.gaps):
+        _gap_bracket(ax, report, gap, label=all(g.kind != gap.kind for g in report.gaps[:i]))
         # one label per alpha* as printed (a region's and its gap's hull alphas agree to 3 digits)
         if gap.kind != "unresolved" and not any(f"{gap.alpha:.3g}" == f"{a:.3g}" for _, a in anchors):
             anchors.append((np.mean([gap.left, gap.right], axis=0), gap.alpha))
@@ -167,8 +167,8 @@ def plot_front(report, *, analytic=None, ax=None, labels=("L0", "L1"), title: st
 
 
 def _front_line(ax, report, label):
-    """The front as a solid line; on an empirical front, the stretch across a gap is thin and
-    dotted (no run there: the straight segment is not a trade-off anyone reached)."""
+    """The front as a solid line; on an empirical front, the straight segment across a gap is
+    left out (no run there: it is not a trade-off anyone reached)."""
     f = report.front
     if not report.empirical or not report.gaps:
         ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.6, label=label, gid="front", zorder=2)
@@ -183,15 +183,16 @@ def _front_line(ax, report, label):
         first = False
 
 
-def _gap_bracket(ax, report, gap, *, first: bool):
-    """A thick dotted line over the stretch of a gap, coloured by its kind: along the reference
-    front, or straight across on an empirical front (where nothing was reached)."""
+def _gap_bracket(ax, report, gap, *, label: bool):
+    """A thick dotted line over the stretch of a gap, coloured by its kind (in the legend when
+    ``label``): along the reference front, or straight across on an empirical front (where
+    nothing was reached)."""
     f = report.front
     inside = f[(f[:, 0] > gap.left[0]) & (f[:, 0] < gap.right[0])] if not report.empirical else np.zeros((0, 2))
     pts = np.vstack([gap.left, inside, gap.right])
     colour = {"concave": "#21918c", "disconnected": "#440154", "unexplored": "#b5de2b", "unresolved": "0.55"}[gap.kind]
     ax.plot(pts[:, 0], pts[:, 1], ":", color=colour, lw=2.6, gid="gap", zorder=3,
-            label=f"gap no run reached ({gap.kind})")
+            label=f"gap the weighted sum skips ({gap.kind})" if label else None)
 
 
 def _alpha_labels(ax, f, anchors):
@@ -256,7 +257,8 @@ def plot_alpha_response(runs, *, critical=None, ax=None, labels=("L0", "L1"), ti
     are not unresolved) and the alpha brackets where seeds jumped shaded. Vertical dash-dotted
     lines mark the critical alphas ``critical`` when given. A jump shows as a step in both
     curves, seed disagreement as markers of one alpha at different heights. Unconverged runs
-    are hollow; runs without an alpha (MDMM) and diverged or failed runs are left out.
+    are hollow; runs of other methods (Chebyshev's alpha weighs something else, MDMM has none) and
+    diverged or failed runs are left out.
 
     Examples
     --------
@@ -282,8 +284,10 @@ def plot_alpha_response(runs, *, critical=None, ax=None, labels=("L0", "L1"), ti
             hi = max([g.alpha_bracket[1], *(j[2] for j in g.jumps)])
             ax.axvspan(lo, hi, color="0.9", zorder=0, gid="jump-bracket",
                        label="alphas where seeds jump" if i == 0 else None)
-    obj, alpha, seed, converged, diverged, _ = _result_columns(runs)
+    obj, alpha, seed, converged, diverged, method = _result_columns(runs)
     ok = ~diverged & np.isfinite(alpha) & (alpha > 0)
+    if (ok & (method == "linear")).any():  # the weighted sum's response (a Chebyshev alpha is another weight)
+        ok &= method == "linear"
     seeds = np.unique(seed[ok])
     styles = (("-", "black", labels[0]), ("--", "0.55", labels[1]))
     for j, (ls, colour, name) in enumerate(styles):
@@ -357,7 +361,8 @@ def plot_basins(grid, *, ax=None, labels=("w1", "w2"), title: str | None = None,
 # --------------------------------------------------------------------------- methods
 def plot_methods(report, *, ax=None, analytic=None, labels=("L0", "L1"), title: str | None = None):
     """Draw a report's linear, Chebyshev and MDMM runs on its front, each method's coverage (within
-    the report's radius) in the legend. Unconverged runs are hollow.
+    the report's radius) in the legend. Unconverged runs are hollow; the report's gaps are
+    dotted, coloured by kind (on a front of the runs themselves, no line crosses a gap).
 
     Examples
     --------
@@ -370,7 +375,9 @@ def plot_methods(report, *, ax=None, analytic=None, labels=("L0", "L1"), title: 
     """
     ax = _axes(ax)
     f = report.front
-    ax.plot(f[:, 0], f[:, 1], "-", color="black", lw=1.4, label="reference front", gid="front", zorder=1)
+    _front_line(ax, report, "front of these runs" if report.empirical else "reference front")
+    for i, gap in enumerate(report.gaps):
+        _gap_bracket(ax, report, gap, label=all(g.kind != gap.kind for g in report.gaps[:i]))
     if analytic is not None:
         a = F.as_points(analytic, "analytic")
         ax.plot(a[:, 0], a[:, 1], ":", color="0.45", lw=1.2, label="analytic front")

@@ -158,6 +158,7 @@ def sweep_function(
 
     own_store = store is not None and not isinstance(store, Store)
     st = Store(store) if own_store else store
+    session = None
     try:
         stored = st.bind({"function": fid, "config": config}) if st is not None else {}
         plans = _plans(methods, alphas, epsilons, seeds, stored, grid_seed, budget)
@@ -179,7 +180,13 @@ def sweep_function(
                 keys += [c[0] for c in calls]
                 session.run(calls)
         return runs_from_rows(session.rows(None if alphas is None and epsilons is None else keys), fid)
+    except BaseException:  # Ctrl-C or an error: this sweep's workers are killed, not waited for
+        if session is not None:
+            session.close(kill=True)
+        raise
     finally:
+        if session is not None:
+            session.close()
         if own_store and st is not None:
             st.close()
 
@@ -263,6 +270,13 @@ class _Session:
         self.executor, self.jobs, self.retry_failed, self.progress = executor, jobs, retry_failed, progress
         self.memory: dict[str, dict] = {}
         self.n_objectives = store.n_objectives() if store is not None else None
+        self.pool: WorkerPool | None = None  # started at the first parallel round, kept for the next ones
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop this sweep's own worker processes (a pool given by the caller stays open)."""
+        if self.pool is not None:
+            self.pool.close(kill=kill)
+            self.pool = None
 
     def call(self, method, value, seed, settings, placed: str = "") -> tuple:
         key = run_key(self.fid, value, seed, self.config, method=method, settings=settings)
@@ -314,11 +328,20 @@ class _Session:
                 for c in todo:
                     record(c, run_one(self.fn, c[1], c[2], c[3], self.config, c[4]))
             elif ex is None or _is_worker_pool(ex):
-                _run_on_workers(self.fn, todo, self.config, ex, jobs, record)
+                _run_on_workers(self.fn, todo, self.config, ex or self._own_pool(), record)
             else:
                 _run_on_executor(self.fn, todo, self.config, ex, record)
         finally:
             close_bar()
+
+    def _own_pool(self) -> WorkerPool:
+        if self.pool is None:
+            why = unimportable(self.fn)
+            if why is not None:
+                raise ParetolabError(f"train_fn: worker processes cannot import it: {why}. Define it at module "
+                                     "level in an importable module, or run serially with jobs=1")
+            self.pool = WorkerPool(int(self.jobs or default_jobs()))
+        return self.pool
 
     def workers(self) -> int:
         if isinstance(self.executor, SerialExecutor) or self.jobs == 1:
@@ -434,19 +457,13 @@ def _is_worker_pool(executor) -> bool:
     return isinstance(executor, WorkerPool)
 
 
-def _run_on_workers(fn, calls, config, pool, jobs, record) -> None:
+def _run_on_workers(fn, calls, config, pool, record) -> None:
     """Runs on worker processes. A run that ends its process (exit, crash, timeout) is recorded
     as failed with the cause, and its worker is replaced. When recording fails (a return value
     of the wrong shape, the store), no new run starts, the running ones finish and are recorded,
-    then the error is raised. Ctrl-C kills the runs at once. A pool given by the caller is
-    never closed here, and outcomes of calls that are not this sweep's are left alone."""
-    own = pool is None
-    if own:
-        why = unimportable(fn)
-        if why is not None:
-            raise ParetolabError(f"train_fn: worker processes cannot import it: {why}. Define it at module level "
-                                 "in an importable module, or run serially with jobs=1")
-        pool = WorkerPool(min(int(jobs or default_jobs()), len(calls)))
+    then the error is raised. Ctrl-C stops this sweep's runs at once (the owner of the pool kills
+    its workers). The pool is never closed here, and outcomes of calls that are not this
+    sweep's are left alone."""
     index, fatal = {}, None
     try:
         for call in calls:
@@ -475,13 +492,8 @@ def _run_on_workers(fn, calls, config, pool, jobs, record) -> None:
             if not pending:
                 break
     except BaseException:  # Ctrl-C or an error of the driver: stop this sweep's runs at once
-        if own:
-            pool.close(kill=True)
-        else:
-            pool.cancel(index)
+        pool.cancel(index)
         raise
-    if own:
-        pool.close()
     if fatal is not None:
         raise fatal
 

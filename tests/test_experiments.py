@@ -28,7 +28,7 @@ def quick(tmp_path_factory):
 def test_registry_names_and_descriptions():
     names = E.names()
     assert names == ["convex_vs_concave", "mixed_front", "model_concavity", "methods", "search", "mlp",
-                     "three_objectives"]
+                     "three_objectives", "own_model"]
     for n in names:
         d = E.describe(n)
         assert d["name"] == n and d["title"] and "?" in d["question"]
@@ -106,6 +106,15 @@ def test_mlp_and_three_objective_numbers(quick):
     t = quick[1]["three_objectives"].numbers
     assert t["supported_share_of_front"] < 0.1
     assert t["linear_at_corner"] > 0.5
+
+
+def test_own_model_runs_a_user_training_loop_with_three_methods(quick):
+    n = quick[1]["own_model"].numbers
+    assert set(n["converged"]) == {"linear", "chebyshev", "eps"}
+    assert n["runs"] == 8 + 2 * 2 * 2  # the auto budget, then 2 values x 2 seeds per method
+    assert len(n["auto_alphas"]) >= 3 and all(1e-2 <= a <= 300 for a in n["auto_alphas"])
+    on_bound, converged = map(int, n["eps_on_bound"].split()[0].split("/"))
+    assert 1 <= on_bound <= converged  # the epsilon-constraint holds its bound on a real network
 
 
 def test_format_report_lists_every_verdict(quick):

@@ -147,6 +147,19 @@ def test_methods_plot_has_each_method_with_coverage_in_legend(tmp_path):
     _written(ax, tmp_path)
 
 
+def test_methods_plot_draws_no_front_line_across_a_gap_of_the_runs_own_front():
+    # a weighted sum of a concave front: every run at an end, nothing in between
+    r = _result([[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [1.0, 0.0]] * 3, alpha=np.repeat([0.5, 0.8, 1.25, 2.0], 3),
+                seed=[0, 1, 2] * 4, method=["linear"] * 12, converged=[True] * 12)
+    report = analyze(r)
+    assert report.gaps
+    ax = P.plot_methods(report)
+    for line in (ln for ln in ax.get_lines() if ln.get_gid() == "front"):
+        x = np.asarray(line.get_xdata())
+        assert not ((x.min() < 0.5) & (x.max() > 0.5))  # no solid segment from one end to the other
+    assert any(ln.get_gid() == "gap" for ln in ax.get_lines())
+
+
 # --------------------------------------------------------------------------- search
 def test_search_plot_mean_line_and_band_per_strategy(tmp_path):
     rng = np.random.default_rng(0)

@@ -10,7 +10,7 @@ claim (measured in that run, never typed in) and a one-line verdict.
 >>> run_experiment("nope", ".")
 Traceback (most recent call last):
 ...
-paretolab.errors.ParetolabError: name: expected one of ['convex_vs_concave', 'mixed_front', 'model_concavity', 'methods', 'search', 'mlp', 'three_objectives'], got 'nope'
+paretolab.errors.ParetolabError: name: expected one of ['convex_vs_concave', 'mixed_front', 'model_concavity', 'methods', 'search', 'mlp', 'three_objectives', 'own_model'], got 'nope'
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _MODULES = {
     "search": "paretolab.experiments.search",
     "mlp": "paretolab.experiments.mlp",
     "three_objectives": "paretolab.experiments.three_objectives",
+    "own_model": "paretolab.experiments.own_model",
 }
 
 
