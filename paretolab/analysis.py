@@ -342,10 +342,11 @@ def _project(g: _Geometry, points_unit: np.ndarray) -> tuple[np.ndarray, np.ndar
 
     The polyline is sampled at most ``h`` apart into a k-d tree (``h`` at most a quarter of the
     mean segment and 1/1000 of the arc). The segments of the 8 nearest samples are checked
-    exactly; for points within ``8 h`` of the polyline, also those of every sample within (the
-    nearest sample's distance + h), which holds the nearest segment: exact there. Farther out
-    the distance is exact to within ``h / 2`` (a sample lies within ``h / 2`` of the nearest
-    point), and the work stays O(log f) per point however dense the front.
+    exactly; for points within ``8 h`` of the polyline, more neighbours are asked for until every
+    sample within (the nearest sample's distance + h) is among them: their segments hold the
+    nearest one, so the answer is exact there. Farther out the distance is exact to within
+    ``h / 2`` (a sample lies within ``h / 2`` of the nearest point), and the work stays
+    O(log f) per point however dense the front. Points go in chunks: memory O(chunk), not O(n).
     """
     from scipy.spatial import cKDTree
 
@@ -361,24 +362,34 @@ def _project(g: _Geometry, points_unit: np.ndarray) -> tuple[np.ndarray, np.ndar
     samples = np.vstack([a[which] + t[:, None] * d[which], g.unit[-1:]])
     which = np.append(which, len(seg) - 1)
     tree = cKDTree(samples)
-    k = min(8, len(samples))
-    dist_k, idx_k = tree.query(q, k=k)
-    dist_k, idx_k = dist_k.reshape(len(q), k), idx_k.reshape(len(q), k)
-    rows, segs = np.repeat(np.arange(len(q)), k), which[idx_k.ravel()]
-    unsure = np.flatnonzero((dist_k[:, -1] < dist_k[:, 0] + h) & (dist_k[:, 0] <= 8 * h)) if k < len(samples) \
-        else np.zeros(0, dtype=int)
-    if unsure.size:
-        reach = tree.query_ball_point(q[unsure], dist_k[unsure, 0] + h)
-        rows = np.concatenate([rows, np.repeat(unsure, [len(r) for r in reach])])
-        segs = np.concatenate([segs, which[np.concatenate([np.asarray(r, dtype=int) for r in reach])]])
-    aa, dd, ss = a[segs], d[segs], seg[segs]
-    tt = np.clip(((q[rows] - aa) * dd).sum(axis=1) / np.where(ss > 0, ss**2, 1.0), 0.0, 1.0)
-    gap = np.linalg.norm(aa + tt[:, None] * dd - q[rows], axis=1)
-    order = np.lexsort((gap, rows))  # per point, its nearest candidate first
-    first = order[np.r_[True, rows[order][1:] != rows[order][:-1]]]
+
+    def nearest(pts, k):
+        """The nearest of the segments of each point's k nearest samples, and whether samples
+        within (nearest sample + h) may lie beyond the k asked for."""
+        dist_k, idx_k = tree.query(pts, k=k)
+        dist_k, idx_k = dist_k.reshape(len(pts), k), idx_k.reshape(len(pts), k)
+        segs = which[idx_k]
+        aa, dd, ss = a[segs], d[segs], seg[segs]
+        tt = np.clip(((pts[:, None, :] - aa) * dd).sum(axis=2) / np.where(ss > 0, ss**2, 1.0), 0.0, 1.0)
+        gap = np.hypot(*np.moveaxis(aa + tt[..., None] * dd - pts[:, None, :], 2, 0))
+        j = np.argmin(gap, axis=1)
+        r = np.arange(len(pts))
+        more = (dist_k[:, -1] < dist_k[:, 0] + h) & (dist_k[:, 0] <= 8 * h) & (k < len(samples))
+        return gap[r, j], g.arc[segs[r, j]] + tt[r, j] * ss[r, j] / g.length, more
+
     dist, pos = np.empty(len(q)), np.empty(len(q))
-    dist[rows[first]] = gap[first]
-    pos[rows[first]] = g.arc[segs[first]] + tt[first] * ss[first] / g.length
+    for lo in range(0, len(q), 1 << 15):
+        chunk = q[lo : lo + (1 << 15)]
+        k = min(16, len(samples))
+        dc, pc, more = nearest(chunk, k)
+        while more.any():
+            k = min(4 * k, len(samples))
+            sel = np.flatnonzero(more)
+            d2, p2, more2 = nearest(chunk[sel], k)
+            dc[sel], pc[sel] = d2, p2  # a superset of the candidates: at least as near
+            more = np.zeros(len(chunk), dtype=bool)
+            more[sel] = more2
+        dist[lo : lo + len(chunk)], pos[lo : lo + len(chunk)] = dc, pc
     return dist, pos
 
 
@@ -475,6 +486,43 @@ def _clusters_along(pos: np.ndarray, unit: np.ndarray, gap: float) -> list[np.nd
     return np.split(order, np.flatnonzero(step > gap) + 1)
 
 
+def _sorted_blocks(keys) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by ``keys`` (1-D arrays, the first the primary key; stable) and where each
+    block of equal keys starts in that order. O(n log n), without the row views of
+    ``np.unique(axis=0)``."""
+    keys = [np.unique(k, return_inverse=True)[1].reshape(-1) if np.asarray(k).dtype.kind in "OSU" else np.asarray(k)
+            for k in keys]  # labels as numbers (lexsort cannot sort objects)
+    order = np.lexsort(keys[::-1])
+    new = np.zeros(order.size, dtype=bool)
+    new[:1] = True
+    for k in keys:
+        ks = k[order]
+        new[1:] |= ks[1:] != ks[:-1]
+    return order, new
+
+
+def _group_ids(*keys) -> np.ndarray:
+    """The number of each row's distinct combination of ``keys`` (0, 1, ... in sorted order).
+
+    >>> _group_ids(np.array(["b", "a", "b"]), np.array([1.0, 1.0, 1.0])).tolist()
+    [1, 0, 1]
+    """
+    order, new = _sorted_blocks(keys)
+    ids = np.empty(order.size, dtype=np.intp)
+    ids[order] = np.cumsum(new) - 1
+    return ids
+
+
+def _first_rows(*keys) -> np.ndarray:
+    """Indices of the first row of each distinct combination of ``keys``, in row order.
+
+    >>> _first_rows(np.array([1.0, 2.0, 1.0, 3.0]), np.array([0, 0, 0, 1])).tolist()
+    [0, 1, 3]
+    """
+    order, new = _sorted_blocks(keys)
+    return np.sort(order[new])
+
+
 def seed_noise(points_unit, setting, position, gap: float = GAP) -> tuple[float | None, int]:
     """Noise floor from repeated runs of one setting, in the units of ``points_unit``.
 
@@ -493,7 +541,7 @@ def seed_noise(points_unit, setting, position, gap: float = GAP) -> tuple[float 
     (0.009, 4)
     """
     pts = np.asarray(points_unit, dtype=float)
-    _, group = np.unique(np.asarray(setting), return_inverse=True)
+    group = _group_ids(np.asarray(setting))
     order, cluster = _grouped_clusters(group, np.asarray(position, dtype=float), pts, gap)
     size = np.bincount(cluster)
     big = size[cluster] >= 2
@@ -578,10 +626,7 @@ def _outcomes(runs: Runs, ok: np.ndarray, unit: np.ndarray, pos: np.ndarray, gap
     rows = np.flatnonzero(finite & (np.isfinite(value) | (m > 2)))
     if rows.size == 0:
         return ()
-    setting = np.c_[np.unique(runs.method[rows], return_inverse=True)[1], value[rows] if m == 2 else
-                    np.unique(runs.weights[rows], axis=0, return_inverse=True)[1].reshape(-1)]
-    _, group = np.unique(setting, axis=0, return_inverse=True)
-    group = group.reshape(-1)
+    group = _group_ids(runs.method[rows], *([value[rows]] if m == 2 else runs.weights[rows].T))
     order, cluster = _grouped_clusters(group, pos[rows], unit[rows], gap)
     members = rows[order]
     starts = np.flatnonzero(np.r_[True, np.diff(cluster) != 0])
@@ -593,16 +638,16 @@ def _outcomes(runs: Runs, ok: np.ndarray, unit: np.ndarray, pos: np.ndarray, gap
         vals = runs.objectives[members[srt], j]
         lo, hi = starts + (size - 1) // 2, starts + size // 2
         med[:, j] = 0.5 * (vals[lo] + vals[hi])
-    conv = np.add.reduceat(ok[members].astype(int), starts)
-    seed = runs.seed[members] if runs.seed is not None else None
-    cluster_group = group[order][starts]
-    out, current, first_rows = [], [], []
-    for c, (st, n) in enumerate(zip(starts, size)):
-        seeds = () if seed is None else tuple(int(v) for v in np.sort(seed[st : st + n]))
-        current.append(Cluster(tuple(float(v) for v in med[c]), int(n), seeds, int(conv[c])))
-        first_rows.append(int(members[st : st + n].min()))
+    conv = np.add.reduceat(ok[members].astype(int), starts).tolist()
+    # as Python lists once (one Cluster per alpha and outcome: there may be a million)
+    seeds = [] if runs.seed is None else runs.seed[members][np.lexsort((runs.seed[members], cluster))].tolist()
+    first_rows = np.minimum.reduceat(members, starts).tolist()
+    cluster_group = group[order][starts].tolist()
+    out, current = [], []
+    for c, (st, n, centre) in enumerate(zip(starts.tolist(), size.tolist(), med.tolist())):
+        current.append(Cluster(tuple(centre), n, tuple(seeds[st : st + n]), conv[c]))
         if c + 1 == starts.size or cluster_group[c + 1] != cluster_group[c]:
-            first = min(first_rows[-len(current):])
+            first = min(first_rows[c + 1 - len(current) : c + 1])
             if m == 2:
                 label = ("eps=" if runs.method[first] == "eps" else "alpha=") + f"{value[first]:.6g}"
             else:
@@ -994,17 +1039,14 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05,
         g = _geometry(front)
         unit = (finite.objectives - g.lo) / g.span
         pos = _project(g, unit)[1]
-        setting = np.char.add(finite.method.astype(str), np.char.mod(
-            "|%r", np.where(finite.method == "eps", finite.epsilon, finite.alpha)))
-        has_setting = np.isfinite(np.where(finite.method == "eps", finite.epsilon, finite.alpha))
+        value = np.where(finite.method == "eps", finite.epsilon, finite.alpha)
+        setting = _group_ids(finite.method, value)
         # repeats reproduced to the last bit (a duplicated row, a deterministic trainer) measure nothing
-        use = np.flatnonzero(evidence & has_setting)
-        _, setting_id = np.unique(setting[use], return_inverse=True)
-        _, first = np.unique(np.c_[setting_id.reshape(-1), finite.objectives[use]], axis=0, return_index=True)
-        use = use[np.sort(first)]
+        use = np.flatnonzero(evidence & np.isfinite(value))
+        use = use[_first_rows(setting[use], *finite.objectives[use].T)]
         sigma, used = seed_noise(unit[use], setting[use], pos[use])
         distinct = np.flatnonzero(evidence)
-        distinct = distinct[np.sort(np.unique(finite.objectives[distinct], axis=0, return_index=True)[1])]
+        distinct = distinct[_first_rows(*finite.objectives[distinct].T)]
         rough = _roughness(unit[distinct][np.argsort(pos[distinct], kind="stable")])
         if sigma is not None and used < MIN_REPEATS and rough is not None and rough > sigma:
             warnings.append(f"only {used} repeated runs at one setting: the noise floor is the larger of their scatter "

@@ -101,6 +101,58 @@ def test_project_onto_front_against_dense_sampling():
     assert np.allclose(pos, arc[gap.argmin(axis=1)] / arc[-1], atol=1e-3)
 
 
+def _brute_force_projection(pts, front):
+    """Distance to every segment of the polyline (scaled to the front's extent), the nearest."""
+    lo, span = front.min(axis=0), np.ptp(front, axis=0)
+    u, q = (front - lo) / span, (pts - lo) / span
+    a, d = u[:-1], np.diff(u, axis=0)
+    t = np.clip(((q[:, None] - a[None]) * d[None]).sum(axis=2) / (d**2).sum(axis=1), 0, 1)
+    gap = np.linalg.norm(a[None] + t[..., None] * d[None] - q[:, None], axis=2)
+    arc = np.r_[0, np.cumsum(np.linalg.norm(d, axis=1))]
+    j = gap.argmin(axis=1)
+    r = np.arange(len(q))
+    return gap[r, j], (arc[j] + t[r, j] * np.linalg.norm(d[j], axis=1)) / arc[-1]
+
+
+@pytest.mark.parametrize("n_front", [3, 40, 2500])
+def test_project_onto_front_is_exact_near_the_front_and_within_half_a_sample_farther(n_front):
+    rng = np.random.default_rng(n_front)
+    for _ in range(5):
+        steps = np.maximum(rng.dirichlet(np.full(n_front - 1, 0.3), size=2), 1e-9)  # uneven, some tiny
+        front = np.c_[np.r_[0, np.cumsum(steps[0])], np.r_[1, 1 - np.cumsum(steps[1])]]
+        i = rng.integers(0, n_front - 1, 400)
+        on = front[i] + rng.random((400, 1)) * np.diff(front, axis=0)[i]
+        near = on + rng.normal(0, 10 ** rng.uniform(-5, -2.5, (400, 1)), (400, 2))
+        far = rng.uniform(-0.5, 1.5, (200, 2))
+        d, pos = project_onto_front(np.vstack([near, far]), front)
+        bd, bpos = _brute_force_projection(np.vstack([near, far]), front)
+        length = np.linalg.norm(np.diff((front - front.min(0)) / np.ptp(front, 0), axis=0), axis=1)
+        step = length.sum() / max(4 * len(length), 1000)
+        close = bd <= 7.5 * step  # the nearest sample within 8 steps: exact
+        assert close[:400].mean() > 0.5  # the near points test the exact branch
+        assert np.allclose(d[close], bd[close], rtol=0, atol=1e-12)
+        # the position names a point of the polyline at that distance (ties: either nearest point)
+        u, q = (front - front.min(0)) / np.ptp(front, 0), (np.vstack([near, far]) - front.min(0)) / np.ptp(front, 0)
+        arc = np.r_[0, np.cumsum(length)]
+        at = np.c_[np.interp(pos * arc[-1], arc, u[:, 0]), np.interp(pos * arc[-1], arc, u[:, 1])]
+        assert np.allclose(np.linalg.norm(at - q, axis=1), d, rtol=0, atol=1e-9)
+        assert np.all(d[~close] >= bd[~close] - 1e-12) and np.all(d[~close] <= bd[~close] + step / 2 + 1e-12)
+
+
+def test_project_onto_front_looks_past_a_cluster_of_tiny_segments():
+    # 300 tiny segments at a vertex crowd out the long segment's samples among the nearest ones
+    cluster = np.c_[0.5 + 1e-6 * np.arange(300), 0.5 - 1e-7 * np.arange(300)]
+    front = np.vstack([[0.0, 1.0], cluster, [1.0, 0.0]])
+    u = (front - front.min(0)) / np.ptp(front, 0)
+    step = np.linalg.norm(np.diff(u, axis=0), axis=1).sum() / (4 * (len(u) - 1))  # the sampling step
+    direction = (u[1] - u[0]) / np.linalg.norm(u[1] - u[0])
+    normal = np.array([-direction[1], direction[0]])
+    q = u[1] - 0.2 * step * direction - 0.3 * step * normal  # nearest: the long segment, 0.3 steps away
+    d, _ = project_onto_front(q[None] * np.ptp(front, 0) + front.min(0), front)
+    bd, _ = _brute_force_projection(q[None] * np.ptp(front, 0) + front.min(0), front)
+    assert d[0] == pytest.approx(0.3 * step, rel=1e-9) and d[0] == pytest.approx(bd[0], rel=1e-12)
+
+
 def test_front_must_match_objectives(fonseca_linear):
     with pytest.raises(ValueError, match="objectives"):
         compare(fonseca_linear, np.zeros((3, 3)))
