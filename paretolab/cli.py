@@ -100,8 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "a mapping; needs --store")
     sw.add_argument("--store", help="with --fn: SQLite results store (created, or resumed: finished runs "
                     "are skipped)")
-    sw.add_argument("--jobs", type=int, default=None, help="with --fn: worker processes (1: serial in "
-                    "this process; default: one per core)")
+    sw.add_argument("--jobs", type=int, default=None, help="with --fn: worker processes (default: one per "
+                    "core); a run that exits, crashes or times out is recorded as failed and its worker replaced")
+    sw.add_argument("--in-process", action="store_true", help="with --fn: run in this process, one at a time "
+                    "(no worker to start; not crash-safe: a run that exits or crashes ends the sweep)")
+    sw.add_argument("--timeout", type=float, default=None, help="with --fn: seconds a run may take; a run past "
+                    "it is killed and recorded as failed (worker processes only)")
     sw.add_argument("--scheduler", help="with --fn: address of a Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--retry-failed", action="store_true", help="with --fn: rerun only the failed runs")
     sw.add_argument("--config", help="with --fn: a TOML file of keyword arguments for the function (part of the "
@@ -169,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     rf.add_argument("store", help="a results store written by paretolab sweep --fn")
     rf.add_argument("--budget", type=int, required=True, help="runs to add, every seed included")
     rf.add_argument("--method", help="linear, chebyshev or eps (default: linear if the store has it)")
-    rf.add_argument("--jobs", type=int, default=None, help="worker processes (1: serial in this process)")
+    rf.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    rf.add_argument("--in-process", action="store_true", help="run in this process (not crash-safe)")
+    rf.add_argument("--timeout", type=float, default=None, help="seconds a run may take (worker processes only)")
     rf.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
     rf.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     rn = commands.add_parser(
@@ -307,16 +313,20 @@ def analyze_command(args, out=None, err=None) -> int:
     try:
         from paretolab.runs import concat_runs
 
+        plot = None
+        if args.plot:  # checked before any work, as the file it will be
+            from paretolab.plot import figure_path
+
+            plot = figure_path(args.plot, name="--plot")
+            if os.path.exists(plot):
+                raise ParetolabError(f"--plot: {plot!r} exists; choose a new file name")
         runs = concat_runs([read_runs(f, args.columns) for f in args.file])
         report = analyze(runs, target=args.target)
     except ValueError as exc:
         print(f"paretolab analyze: error: {exc}", file=err)
         return 2
-    if args.plot:
-        if os.path.exists(args.plot):
-            print(f"paretolab analyze: error: --plot: {args.plot!r} exists; choose a new file name", file=err)
-            return 2
-        _plot_analysis(report, args.plot)
+    if plot is not None:
+        _plot_analysis(report, plot)
     if args.json:
         import json
 
@@ -339,8 +349,9 @@ def refine_command(args, out=None, err=None) -> int:
     from paretolab.runner import make_executor, refine
 
     try:
-        with make_executor(jobs=args.jobs, scheduler=args.scheduler) as executor:
-            runs = refine(args.store, args.budget, method=args.method, executor=executor,
+        _say_stored(args.store, err)
+        with make_executor(jobs=args.jobs, scheduler=args.scheduler, in_process=args.in_process) as executor:
+            runs = refine(args.store, args.budget, method=args.method, executor=executor, timeout=args.timeout,
                           progress=False if args.no_progress else None)
     except (ValueError, TypeError, RuntimeError) as exc:
         print(f"paretolab refine: error: {exc}", file=err)
@@ -411,6 +422,35 @@ def _config(path):
         raise ParetolabError(f"--config: {path!r} is not valid TOML: {exc}") from None
 
 
+def _say_stored(store, err) -> None:
+    """On a rerun, say how many runs the store already holds (only the missing ones run)."""
+    if store and os.path.isfile(store):
+        from paretolab.store import Store
+
+        with Store(store, readonly=True) as st:
+            n = st.count()
+        print(f"{store}: {n} run(s) already stored; only the missing ones run", file=err)
+
+
+def _interrupted(args, argv) -> str:
+    """What Ctrl-C left: the runs stored so far and the command that resumes."""
+    import shlex
+
+    store = getattr(args, "store", None)
+    if args.command not in ("sweep", "refine") or not store or not os.path.isfile(store):
+        return f"paretolab {args.command}: interrupted"
+    from paretolab.store import Store
+
+    try:
+        with Store(store, readonly=True) as st:
+            n = st.count()
+    except Exception as exc:  # noqa: BLE001 - the message must still come out
+        return f"paretolab {args.command}: interrupted; the store {store!r} could not be read ({exc})"
+    again = shlex.join(["paretolab", *(sys.argv[1:] if argv is None else argv)])
+    return (f"paretolab {args.command}: interrupted; {n} run(s) are stored in {store}. The same command resumes "
+            f"(finished runs are not repeated):\n  {again}")
+
+
 def sweep_fn_command(args, out, err) -> int:
     """``paretolab sweep --fn ...``: a user's training function, resumable, on any executor."""
     from paretolab.runner import make_executor, sweep_function
@@ -424,9 +464,10 @@ def sweep_fn_command(args, out, err) -> int:
                                  "--store (`paretolab analyze STORE`, or Store.to_csv for a CSV)")
         if not args.store:
             raise ParetolabError("--store: expected a file for the results of --fn runs (e.g. runs.sqlite), got none")
-        with make_executor(jobs=args.jobs, scheduler=args.scheduler) as executor:
+        _say_stored(args.store, err)
+        with make_executor(jobs=args.jobs, scheduler=args.scheduler, in_process=args.in_process) as executor:
             result = sweep_function(args.fn, alphas=args.alphas, epsilons=args.epsilons, method=_methods(args.method),
-                                    seeds=args.seeds, store=args.store, executor=executor,
+                                    seeds=args.seeds, store=args.store, executor=executor, timeout=args.timeout,
                                     retry_failed=args.retry_failed, config=_config(args.config),
                                     grid_seed=args.grid_seed, budget=args.budget, ideal=_ideal(args.ideal),
                                     damping=args.damping, constraint=args.constraint,
@@ -469,9 +510,11 @@ def sweep_command(args, out=None, err=None) -> int:
 
     if args.fn is not None:
         return sweep_fn_command(args, out, err)
-    fn_only = [f"--{k.replace('_', '-')}" for k in ("store", "jobs", "scheduler", "config") if getattr(args, k) is not None]
-    if fn_only or args.retry_failed:
-        print(f"paretolab sweep: error: {', '.join(fn_only) or '--retry-failed'}: options of --fn sweeps "
+    fn_only = [f"--{k.replace('_', '-')}" for k in ("store", "jobs", "scheduler", "config", "timeout")
+               if getattr(args, k) is not None] + [f"--{k.replace('_', '-')}" for k in ("retry_failed", "in_process")
+                                                   if getattr(args, k)]
+    if fn_only:
+        print(f"paretolab sweep: error: {', '.join(fn_only)}: options of --fn sweeps "
               "(built-in problems train in one batch in this process)", file=err)
         return 2
 
@@ -573,6 +616,14 @@ def _labels(runs) -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args)
+    except KeyboardInterrupt:  # Ctrl-C: no traceback; what is stored and how to go on
+        print(_interrupted(args, argv), file=sys.stderr)
+        return 130
+
+
+def _dispatch(parser, args) -> int:
     if args.command == "demo":
         return demo()
     if args.command == "problems":

@@ -502,6 +502,23 @@ def plot_front3d(front, runs=None, *, ax=None, labels=("L0", "L1", "L2"), title:
 _FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
+def figure_path(path, *, name: str = "path") -> str:
+    """The file a figure saved to ``path`` goes to: ``.png`` appended when there is no
+    extension; an extension other than ``.png``, ``.svg``, ``.pdf`` is refused (the error
+    names the argument ``name``).
+
+    >>> figure_path("front"), figure_path("front.svg")
+    ('front.png', 'front.svg')
+    """
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower()
+    if ext == "":
+        return path + ".png"
+    if ext not in _FORMATS:
+        raise ParetolabError(f"{name}: expected an extension in {sorted(_FORMATS)} (or none for .png), got {ext!r}")
+    return path
+
+
 def save(fig_or_ax, path, *, dpi: int = 120) -> str:
     """Write a figure (or the figure of an Axes) to ``path``; the format follows the extension.
 
@@ -525,13 +542,8 @@ def save(fig_or_ax, path, *, dpi: int = 120) -> str:
     fig = fig if hasattr(fig, "savefig") else fig_or_ax
     if not hasattr(fig, "savefig"):
         raise ParetolabError(f"fig_or_ax: expected a matplotlib Figure or Axes, got {type(fig_or_ax).__name__}")
-    path = os.fspath(path)
-    ext = os.path.splitext(path)[1].lower()
-    if ext == "":
-        path, ext = path + ".png", ".png"
-    if ext not in _FORMATS:
-        raise ParetolabError(f"path: expected an extension in {sorted(_FORMATS)} (or none for .png), got {ext!r}")
-    fmt = _FORMATS[ext]
+    path = figure_path(path)
+    fmt = _FORMATS[os.path.splitext(path)[1].lower()]
     metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
     parent = os.path.dirname(path)
     if parent:

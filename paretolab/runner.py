@@ -41,6 +41,8 @@ def sweep_function(
     store=None,
     executor=None,
     jobs: int | None = None,
+    in_process: bool = False,
+    timeout: float | None = None,
     retry_failed: bool = False,
     config: dict | None = None,
     grid_seed: int = 0,
@@ -63,10 +65,12 @@ def sweep_function(
     objective(l0, l1)``, ``objective.parameters()`` added to its optimizer) and serves every
     method; written ``train(alpha, seed, **config)``, it gets alpha and serves the weighted sum.
 
-    A run that raises, returns non-finite values or (on worker processes) ends its process is
-    recorded as failed (``failed``, ``error``) and the sweep goes on; a return value of the wrong
-    shape stops the sweep with a :class:`paretolab.errors.ReturnValueError` saying what came
-    back (after recording the runs already finished).
+    A run that raises, returns non-finite values, ends its process (``sys.exit``, ``os._exit``,
+    a segfault, out of memory) or passes its ``timeout`` is recorded as failed (``failed``,
+    ``error`` with the cause), its worker process is replaced, and the sweep goes on; a resume
+    does not repeat it (``retry_failed`` does). A return value of the wrong shape stops the sweep
+    with a :class:`paretolab.errors.ReturnValueError` saying what came back (after recording the
+    runs already finished).
 
     Parameters
     ----------
@@ -89,12 +93,21 @@ def sweep_function(
         skipped; more seeds, values or methods add exactly the missing runs; a store of another
         function or configuration is refused. Without a store, results live in memory only.
     executor : optional
-        A :class:`paretolab.workers.WorkerPool` (what :func:`make_executor` gives for
-        ``jobs >= 2``), a :class:`SerialExecutor`, or any ``concurrent.futures.Executor`` (e.g.
-        ``distributed.Client(address).get_executor()``); never shut down here.
+        A :class:`paretolab.workers.WorkerPool` (what :func:`make_executor` gives), a
+        :class:`SerialExecutor`, or any ``concurrent.futures.Executor`` (e.g.
+        ``distributed.Client(address).get_executor()``: Dask retries a run that kills its worker
+        up to its ``allowed-failures``, then it is recorded as failed); never shut down here.
     jobs : int, optional
-        Without ``executor``: 1 runs serially in this process; N (default: the cores available)
-        runs on N worker processes (one torch/OpenMP thread each).
+        Without ``executor``: N worker processes (default: the cores available; one torch/OpenMP
+        thread each). ``jobs=1`` runs one run at a time, still in a worker process.
+    in_process : bool
+        Run in this process, one run at a time: no process to start, and lambdas or functions
+        defined in a notebook work, but a run that exits, crashes or hangs takes the sweep down
+        with it (not crash-safe). Refused with an executor, ``jobs > 1`` or ``timeout``.
+    timeout : float, optional
+        Seconds a run may take on worker processes; a run past it is killed and recorded as
+        failed (``timed out after ... s``). Refused where a run cannot be stopped (in process, or
+        on another executor: Dask cannot cancel a running task).
     retry_failed : bool
         Rerun the runs stored as failed (only those, plus any missing ones).
     config : dict, optional
@@ -128,7 +141,7 @@ def sweep_function(
     --------
     >>> def train(alpha, seed):  # a stand-in for training: the L0, L1 it ends at
     ...     return {"L0": alpha / (1 + alpha), "L1": 1 / (1 + alpha) + 0.01 * seed, "epochs": 3}
-    >>> r = sweep_function(train, alphas=[1.0, 3.0], seeds=2, jobs=1, progress=False)
+    >>> r = sweep_function(train, alphas=[1.0, 3.0], seeds=2, in_process=True, progress=False)
     >>> r.objectives.tolist(), r.seed.tolist(), r.extra["epochs"].tolist()
     ([[0.5, 0.5], [0.5, 0.51], [0.75, 0.25], [0.75, 0.26]], [0, 1, 0, 1], [3.0, 3.0, 3.0, 3.0])
     >>> bool(r.failed.any()), r.source
@@ -154,6 +167,7 @@ def sweep_function(
         raise ParetolabError(f"executor: expected a concurrent.futures.Executor (with .submit), got "
                              f"{short_repr(executor)} ({type(executor).__name__})")
     _check_jobs(jobs)
+    _check_where(executor, jobs, in_process, timeout)
     fid = function_id(train_fn)
 
     own_store = store is not None and not isinstance(store, Store)
@@ -163,7 +177,7 @@ def sweep_function(
         stored = st.bind({"function": fid, "config": config}) if st is not None else {}
         plans = _plans(methods, alphas, epsilons, seeds, stored, grid_seed, budget)
         plans.sort(key=lambda p: p["method"] == "chebyshev")  # its ideal point may come from the other runs
-        session = _Session(train_fn, fid, config, st, executor, jobs, retry_failed, progress)
+        session = _Session(train_fn, fid, config, st, executor, jobs, retry_failed, progress, in_process, timeout)
         options = {"ideal": ideal, "augment": augment or 0.0, "smooth": smooth or 0.0,
                    "damping": 10.0 if damping is None else damping, "constraint": constraint or "eq"}
         _method_settings("eps", st, session, **options)  # bad settings are refused before any run
@@ -265,9 +279,12 @@ def _method_settings(method: str, st, session, *, ideal, augment, smooth, dampin
 class _Session:
     """Runs of one sweep: makes calls, records them in the store (or in memory), keeps counts."""
 
-    def __init__(self, fn, fid, config, store, executor, jobs, retry_failed, progress):
+    def __init__(self, fn, fid, config, store, executor, jobs, retry_failed, progress, in_process=False,
+                 timeout=None):
         self.fn, self.fid, self.config, self.store = fn, fid, config, store
         self.executor, self.jobs, self.retry_failed, self.progress = executor, jobs, retry_failed, progress
+        self.in_process = in_process or isinstance(executor, SerialExecutor)
+        self.timeout = timeout
         self.memory: dict[str, dict] = {}
         self.n_objectives = store.n_objectives() if store is not None else None
         self.pool: WorkerPool | None = None  # started at the first parallel round, kept for the next ones
@@ -321,14 +338,14 @@ class _Session:
             update(counts["done"], failed=counts["failed"], left=total - counts["done"])
 
         try:
-            ex, jobs = self.executor, self.jobs
+            ex = self.executor
             if not todo:
                 pass
-            elif isinstance(ex, SerialExecutor) or (ex is None and (jobs == 1 or len(todo) <= 1 and jobs is None)):
+            elif self.in_process:
                 for c in todo:
                     record(c, run_one(self.fn, c[1], c[2], c[3], self.config, c[4]))
             elif ex is None or _is_worker_pool(ex):
-                _run_on_workers(self.fn, todo, self.config, ex or self._own_pool(), record)
+                _run_on_workers(self.fn, todo, self.config, ex or self._own_pool(), record, self.timeout)
             else:
                 _run_on_executor(self.fn, todo, self.config, ex, record)
         finally:
@@ -339,12 +356,13 @@ class _Session:
             why = unimportable(self.fn)
             if why is not None:
                 raise ParetolabError(f"train_fn: worker processes cannot import it: {why}. Define it at module "
-                                     "level in an importable module, or run serially with jobs=1")
+                                     "level in an importable module, or run it in this process with "
+                                     "in_process=True (--in-process; not crash-safe)")
             self.pool = WorkerPool(int(self.jobs or default_jobs()))
         return self.pool
 
     def workers(self) -> int:
-        if isinstance(self.executor, SerialExecutor) or self.jobs == 1:
+        if self.in_process or self.jobs == 1:
             return 1
         if _is_worker_pool(self.executor):
             return self.executor.n
@@ -398,11 +416,12 @@ def describe(method: str, value: float, seed: int) -> str:
 
 
 def refine(store, budget: int, *, method: str | None = None, executor=None, jobs: int | None = None,
-           progress=None) -> Runs:
+           in_process: bool = False, timeout: float | None = None, progress=None) -> Runs:
     """Continue a store's sweep where its front is thinnest: up to ``budget`` more runs of
     ``method`` (default: the weighted sum when the store has any, else its first method), placed
     as an ``auto`` plan over the range of values the store already covers, with its seeds and
-    settings (:mod:`paretolab.adaptive`). Returns every run of the store.
+    settings (:mod:`paretolab.adaptive`). ``executor``, ``jobs``, ``in_process`` and ``timeout``
+    as in :func:`sweep_function`. Returns every run of the store.
     """
     check_positive("budget", budget, integer=True)
     with Store(store, readonly=True) as st:
@@ -434,7 +453,8 @@ def refine(store, budget: int, *, method: str | None = None, executor=None, jobs
     if method == "eps":
         kwargs.update(damping=settings.get("damping", 10.0), constraint=settings.get("constraint", "eq"))
     sweep_function(fn, method=method, seeds=plan[0]["seeds"], store=store, config=identity.get("config") or {},
-                   budget=spent + budget, executor=executor, jobs=jobs, progress=progress, **kwargs)
+                   budget=spent + budget, executor=executor, jobs=jobs, in_process=in_process, timeout=timeout,
+                   progress=progress, **kwargs)
     with Store(store, readonly=True) as st:
         return st.runs()
 
@@ -457,7 +477,7 @@ def _is_worker_pool(executor) -> bool:
     return isinstance(executor, WorkerPool)
 
 
-def _run_on_workers(fn, calls, config, pool, record) -> None:
+def _run_on_workers(fn, calls, config, pool, record, timeout=None) -> None:
     """Runs on worker processes. A run that ends its process (exit, crash, timeout) is recorded
     as failed with the cause, and its worker is replaced. When recording fails (a return value
     of the wrong shape, the store), no new run starts, the running ones finish and are recorded,
@@ -465,18 +485,17 @@ def _run_on_workers(fn, calls, config, pool, record) -> None:
     its workers). The pool is never closed here, and outcomes of calls that are not this
     sweep's are left alone."""
     index, fatal = {}, None
+    limit = {} if timeout is None else {"timeout": timeout}  # else the pool's own
     try:
         for call in calls:
-            index[pool.submit(run_one, fn, call[1], call[2], call[3], config, call[4])] = call
+            index[pool.submit(run_one, fn, call[1], call[2], call[3], config, call[4], **limit)] = call
         pending = set(index)
         for outcome in pool.outcomes():
             if outcome.ticket not in pending:
                 continue
             pending.discard(outcome.ticket)
             call = index[outcome.ticket]
-            out = outcome.value if outcome.ok else {
-                "method": call[1], "value": call[2], "seed": call[3], "objectives": [], "converged": False,
-                "failed": True, "error": outcome.error, "extra": {}, "bad_return": None, "elapsed": outcome.seconds}
+            out = outcome.value if outcome.ok else _failed(call, outcome.error, outcome.seconds)
             if fatal is not None:
                 if not out.get("bad_return"):
                     try:  # draining after an error: keep every finished run we still can
@@ -498,6 +517,12 @@ def _run_on_workers(fn, calls, config, pool, record) -> None:
         raise fatal
 
 
+def _failed(call: tuple, error: str, seconds: float = math.nan) -> dict:
+    """The record of a run that did not return (its process died, it timed out)."""
+    return {"method": call[1], "value": call[2], "seed": call[3], "objectives": [], "converged": False,
+            "failed": True, "error": error, "extra": {}, "bad_return": None, "elapsed": seconds}
+
+
 def _run_on_executor(fn, calls, config, executor, record) -> None:
     """Runs on a ``concurrent.futures`` executor (Dask): an executor that loses a run stops the
     sweep, keeping every finished run."""
@@ -513,14 +538,17 @@ def _run_on_executor(fn, calls, config, executor, record) -> None:
             try:
                 out = fut.result()
             except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
-                if fatal is None:
-                    why = unimportable(fn)
-                    fatal = ExecutorError(f"executor: a run ({describe(call[1], call[2], call[3])}) could not be "
-                                          f"executed: {type(exc).__name__}: {exc}. Finished runs are stored; rerun "
-                                          "the sweep to continue" + ("" if why is None else f" (note: {why})"))
-                    fatal.__cause__ = exc
-                    _cancel(futures)
-                continue
+                if type(exc).__name__ == "KilledWorker":  # Dask gave up: the run killed every worker it was tried on
+                    out = _failed(call, f"its worker process died each time Dask ran it (KilledWorker: {exc})")
+                else:
+                    if fatal is None:
+                        why = unimportable(fn)
+                        fatal = ExecutorError(f"executor: a run ({describe(call[1], call[2], call[3])}) could not be "
+                                              f"executed: {type(exc).__name__}: {exc}. Finished runs are stored; "
+                                              "rerun the sweep to continue" + ("" if why is None else f" (note: {why})"))
+                        fatal.__cause__ = exc
+                        _cancel(futures)
+                    continue
             if fatal is None:
                 try:
                     record(call, out)
@@ -572,6 +600,27 @@ class SerialExecutor:
         return "SerialExecutor()"
 
 
+def _check_where(executor, jobs, in_process, timeout) -> None:
+    """Refuse combinations of where runs go that cannot hold: in process with workers, a timeout
+    where a run cannot be stopped."""
+    if not isinstance(in_process, (bool, np.bool_)):
+        raise ParetolabError(f"in_process: expected a bool, got {in_process!r}")
+    if in_process and (jobs not in (None, 1) or (executor is not None and not isinstance(executor, SerialExecutor))):
+        raise ParetolabError(f"in_process: runs in this process cannot also go to workers (got jobs={jobs!r}, "
+                             f"executor={short_repr(executor)})")
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer, np.floating)) or not (
+            math.isfinite(timeout) and timeout > 0):
+        raise ParetolabError(f"timeout: expected seconds > 0, got {timeout!r}")
+    if in_process or isinstance(executor, SerialExecutor):
+        raise ParetolabError(f"timeout: a run in this process cannot be stopped (in_process); drop in_process to run "
+                             f"on a worker process that can be, got timeout={timeout!r}")
+    if executor is not None and not _is_worker_pool(executor):
+        raise ParetolabError(f"timeout: {type(executor).__name__} cannot stop a running run (Dask cannot cancel a "
+                             f"running task); use paretolab's worker processes (jobs=N), got timeout={timeout!r}")
+
+
 def _check_jobs(jobs) -> None:
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1):
         raise ParetolabError(f"jobs: expected an integer >= 1, got {jobs!r}")
@@ -582,21 +631,25 @@ class make_executor:  # noqa: N801 - a context manager used like a function
 
     ``scheduler`` (a Dask scheduler address such as ``"tcp://10.0.0.5:8786"``) gives
     ``distributed.Client(scheduler).get_executor()`` and closes the client at the end;
-    ``jobs=1`` gives a :class:`SerialExecutor` (runs in the driver); ``jobs=N`` or None a
-    :class:`paretolab.workers.WorkerPool` of N worker processes (default: the cores available),
-    closed at the end. Pass what it gives as ``sweep(..., executor=ex)``.
+    ``jobs=N`` or None a :class:`paretolab.workers.WorkerPool` of N worker processes (default:
+    the cores available), closed at the end; ``in_process=True`` a :class:`SerialExecutor` (runs
+    in the driver, not crash-safe). Pass what it gives as ``sweep(..., executor=ex)``.
 
-    >>> with make_executor(jobs=1) as ex:
+    >>> with make_executor(in_process=True) as ex:
     ...     print(ex)
     SerialExecutor()
     """
 
-    def __init__(self, jobs: int | None = None, scheduler: str | None = None, *, timeout: float = 30.0):
+    def __init__(self, jobs: int | None = None, scheduler: str | None = None, *, in_process: bool = False,
+                 timeout: float = 30.0):
         _check_jobs(jobs)
         if jobs is not None and scheduler is not None:
             raise ParetolabError(f"jobs: give jobs or a scheduler address, not both (got jobs={jobs!r}, "
                                  f"scheduler={scheduler!r})")
-        self.jobs, self.scheduler, self.timeout = jobs, scheduler, timeout
+        if in_process and (jobs not in (None, 1) or scheduler is not None):
+            raise ParetolabError(f"in_process: runs in this process cannot also go to workers (got jobs={jobs!r}, "
+                                 f"scheduler={scheduler!r})")
+        self.jobs, self.scheduler, self.in_process, self.timeout = jobs, scheduler, in_process, timeout
         self._client = self._pool = None
 
     def __enter__(self):
@@ -612,10 +665,9 @@ class make_executor:  # noqa: N801 - a context manager used like a function
                 raise ParetolabError(f"scheduler: could not connect to a Dask scheduler at {self.scheduler!r}: "
                                      f"{type(exc).__name__}: {exc}") from exc
             return self._client.get_executor()
-        n = default_jobs() if self.jobs is None else int(self.jobs)
-        if n == 1:
+        if self.in_process:
             return SerialExecutor()
-        self._pool = WorkerPool(n)
+        self._pool = WorkerPool(default_jobs() if self.jobs is None else int(self.jobs))
         return self._pool
 
     def __exit__(self, *exc):

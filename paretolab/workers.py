@@ -535,7 +535,7 @@ def _check_function(name: str, fn) -> None:
     why = unimportable(fn)
     if why is not None:
         raise ParetolabError(f"{name}: worker processes cannot import {why}; define it at module level of an "
-                             "importable module (or run in the driver's process, with jobs=1)")
+                             "importable module (or run in the driver's process, with in_process=True)")
 
 
 def unimportable(fn) -> str | None:
@@ -567,7 +567,7 @@ def _dumps(name: str, obj) -> bytes:
         raise ParetolabError(
             f"{name}: cannot be sent to a worker process ({type(exc).__name__}: {exc}); arguments must be "
             "picklable, and functions among them defined at module level of an importable module (or run in "
-            "the driver's process, with jobs=1)") from exc
+            "the driver's process, with in_process=True)") from exc
 
 
 def _name(fn) -> str:

@@ -71,7 +71,7 @@ def _table(path):
 
 # --------------------------------------------------------------------------- results
 def test_function_sweep_returns_a_sweep_result_with_the_mapping_fields(tmp_path):
-    r = sweep(train, alphas=[0.5, 2.0], seeds=3, jobs=1, progress=False)
+    r = sweep(train, alphas=[0.5, 2.0], seeds=3, in_process=True, progress=False)
     assert isinstance(r, Runs) and len(r) == 6
     assert r.alpha.tolist() == [0.5] * 3 + [2.0] * 3 and r.seed.tolist() == [0, 1, 2] * 2
     s = (1 - 2.0) / 3
@@ -83,7 +83,7 @@ def test_function_sweep_returns_a_sweep_result_with_the_mapping_fields(tmp_path)
     assert r.training is None  # a user's function reports losses only, no parameters or gradients
     assert len(r.reached()) == 3
     # the package-level entry point is the same function
-    r2 = paretolab.sweep(train, alphas=[0.5, 2.0], seeds=3, jobs=1, progress=False)
+    r2 = paretolab.sweep(train, alphas=[0.5, 2.0], seeds=3, in_process=True, progress=False)
     np.testing.assert_array_equal(r2.objectives, r.objectives)
     # CSV: the run columns plus the failure and extra fields
     out = tmp_path / "runs.csv"
@@ -94,13 +94,13 @@ def test_function_sweep_returns_a_sweep_result_with_the_mapping_fields(tmp_path)
 
 
 def test_config_reaches_the_function_and_keys_the_runs(tmp_path):
-    a = sweep(train, alphas=[2.0], seeds=1, jobs=1, config={"scale": 2.0}, progress=False)
-    b = sweep(train, alphas=[2.0], seeds=1, jobs=1, progress=False)
+    a = sweep(train, alphas=[2.0], seeds=1, in_process=True, config={"scale": 2.0}, progress=False)
+    b = sweep(train, alphas=[2.0], seeds=1, in_process=True, progress=False)
     np.testing.assert_allclose(a.objectives[0, 0], 2 * b.objectives[0, 0])
 
 
 def test_more_than_two_objectives(tmp_path):
-    r = sweep(three, alphas=[0.25, 0.75], seeds=2, store=tmp_path / "r.sqlite", jobs=1, progress=False)
+    r = sweep(three, alphas=[0.25, 0.75], seeds=2, store=tmp_path / "r.sqlite", in_process=True, progress=False)
     assert r.objectives.shape == (4, 3)
     assert r.objectives[3].tolist() == [0.75, 0.25, 1.0]
 
@@ -108,7 +108,7 @@ def test_more_than_two_objectives(tmp_path):
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
     CALLS.clear()
     path = tmp_path / "runs.sqlite"
-    r = sweep(flaky, alphas=[1.0, 2.0, 3.0], seeds=3, store=path, jobs=1, progress=True)
+    r = sweep(flaky, alphas=[1.0, 2.0, 3.0], seeds=3, store=path, in_process=True, progress=True)
     assert len(CALLS) == 9 and len(r) == 9
     raised = r.seed == 1
     nan = (r.alpha == 2.0) & ~raised
@@ -123,12 +123,12 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
 
     # a plain rerun skips everything, failed runs included
     CALLS.clear()
-    sweep(flaky, alphas=[1.0, 2.0, 3.0], seeds=3, store=path, jobs=1, progress=False)
+    sweep(flaky, alphas=[1.0, 2.0, 3.0], seeds=3, store=path, in_process=True, progress=False)
     assert CALLS == []
     # retry_failed reruns the failed runs only; they now succeed except the NaN ones
     FAIL_SEEDS.clear()
     try:
-        r2 = sweep(flaky, alphas=[1.0, 2.0, 3.0], seeds=3, store=path, jobs=1, retry_failed=True, progress=False)
+        r2 = sweep(flaky, alphas=[1.0, 2.0, 3.0], seeds=3, store=path, in_process=True, retry_failed=True, progress=False)
     finally:
         FAIL_SEEDS.add(1)
     assert sorted(CALLS) == sorted((float(a), int(s)) for a, s in zip(r.alpha[r.failed], r.seed[r.failed]))
@@ -139,15 +139,15 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path, capsys):
 
 def test_random_alpha_plans_are_drawn_once_and_stored(tmp_path, monkeypatch):
     path = tmp_path / "runs.sqlite"
-    first = sweep(train, alphas="rand:0:5:4", seeds=2, store=path, jobs=1, progress=False)
+    first = sweep(train, alphas="rand:0:5:4", seeds=2, store=path, in_process=True, progress=False)
     import paretolab.plan
 
     def no_redraw(*a, **k):
         raise AssertionError("the random plan was drawn again")
 
     monkeypatch.setattr(paretolab.plan, "grid", no_redraw)
-    again = sweep(train, alphas="rand:0:5:4", seeds=2, store=path, jobs=1, progress=False)
-    resumed = sweep(train, store=path, jobs=1, progress=False)  # the stored plan, alphas and seeds
+    again = sweep(train, alphas="rand:0:5:4", seeds=2, store=path, in_process=True, progress=False)
+    resumed = sweep(train, store=path, in_process=True, progress=False)  # the stored plan, alphas and seeds
     for r in (again, resumed):
         np.testing.assert_array_equal(r.alpha, first.alpha)
         np.testing.assert_array_equal(r.seed, first.seed)
@@ -162,7 +162,7 @@ def test_random_alpha_plans_are_drawn_once_and_stored(tmp_path, monkeypatch):
 def test_process_pool_and_dask_give_the_same_store_as_serial(tmp_path):
     distributed = pytest.importorskip("distributed")
     plan = dict(alphas="log:0.1:10:5", seeds=3, progress=False)
-    sweep(flaky, store=tmp_path / "serial.sqlite", jobs=1, **plan)
+    sweep(flaky, store=tmp_path / "serial.sqlite", in_process=True, **plan)
     sweep(flaky, store=tmp_path / "pool.sqlite", jobs=2, **plan)
     for processes in (False, True):  # Dask workers as threads, then as separate processes
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
@@ -177,7 +177,7 @@ def test_process_pool_and_dask_give_the_same_store_as_serial(tmp_path):
 
 
 def test_make_executor_for_jobs_and_bad_choices():
-    with make_executor(jobs=1) as ex:
+    with make_executor(in_process=True) as ex:
         assert isinstance(ex, SerialExecutor)
         CALLS.clear()
         r = sweep(train, alphas=[1.0, 2.0], seeds=1, executor=ex, progress=False)
@@ -199,9 +199,9 @@ def test_unreachable_scheduler_is_a_clear_error():
 
 
 def test_a_lambda_cannot_go_to_a_process_pool():
-    with pytest.raises(ValueError, match=r"train_fn: worker processes cannot import it: .*lambda.*jobs=1"):
+    with pytest.raises(ValueError, match=r"train_fn: worker processes cannot import it: .*lambda.*in_process=True"):
         sweep(lambda a, s: (a, s), alphas=[1.0, 2.0], seeds=1, jobs=2, progress=False)
-    r = sweep(lambda a, s: (a, s), alphas=[1.0, 2.0], seeds=1, jobs=1, progress=False)  # serial is fine
+    r = sweep(lambda a, s: (a, s), alphas=[1.0, 2.0], seeds=1, in_process=True, progress=False)  # serial is fine
     assert r.objectives.tolist() == [[1.0, 0.0], [2.0, 0.0]]
 
 
@@ -228,7 +228,7 @@ def test_load_function_says_what_was_tried(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
     # the string form goes straight into sweep
-    r = sweep("test_user_sweep:three", alphas=[0.5], seeds=1, jobs=1, progress=False)
+    r = sweep("test_user_sweep:three", alphas=[0.5], seeds=1, in_process=True, progress=False)
     assert r.source == "test_user_sweep:three"
 
 
@@ -236,9 +236,9 @@ def test_wrong_signature_is_refused_before_any_run():
     CALLS.clear()
     with pytest.raises(ValueError, match=r"train_fn: expected a function train_fn\(alpha, seed\) or "
                                          r"train_fn\(objective, seed\), got test_user_sweep:one_arg\(alpha\)"):
-        sweep(one_arg, alphas=[1.0], seeds=1, jobs=1)
+        sweep(one_arg, alphas=[1.0], seeds=1, in_process=True)
     with pytest.raises(ValueError, match=r"train_fn\(alpha, seed, \*\*config with keys \['width'\]\)"):
-        sweep(train, alphas=[1.0], seeds=1, jobs=1, config={"width": 3})
+        sweep(train, alphas=[1.0], seeds=1, in_process=True, config={"width": 3})
     with pytest.raises(ValueError, match=r"train_fn: expected a function .* got 3 \(int\)"):
         sweep_function(3, alphas=[1.0])
     assert CALLS == []
@@ -252,7 +252,7 @@ def test_wrong_signature_is_refused_before_any_run():
 def test_wrong_return_shape_stops_the_sweep_saying_what_came_back(tmp_path, fn, what):
     path = tmp_path / "runs.sqlite"
     with pytest.raises(TypeError, match=what + r".*\(run alpha=1.0, seed=0\)"):
-        sweep(fn, alphas=[1.0, 2.0], seeds=1, store=path, jobs=1, progress=False)
+        sweep(fn, alphas=[1.0, 2.0], seeds=1, store=path, in_process=True, progress=False)
     with open_store(path, readonly=True) as st:
         assert st.count() == 0  # nothing recorded for a run whose result could not be read
 
@@ -260,11 +260,11 @@ def test_wrong_return_shape_stops_the_sweep_saying_what_came_back(tmp_path, fn, 
 def test_a_change_in_the_number_of_objectives_stops_the_sweep_keeping_earlier_runs(tmp_path):
     path = tmp_path / "runs.sqlite"
     with pytest.raises(TypeError, match=r"train_fn returned 3 objectives for alpha=2.0, seed=0, but 2 for earlier"):
-        sweep(changes_shape, alphas=[0.5, 2.0], seeds=1, store=path, jobs=1, progress=False)
+        sweep(changes_shape, alphas=[0.5, 2.0], seeds=1, store=path, in_process=True, progress=False)
     with open_store(path, readonly=True) as st:
         assert [r["alpha"] for r in st.rows()] == [0.5]
     with pytest.raises(TypeError, match=r"3 objectives for alpha=2.0, seed=0, but 2 for earlier"):  # resumed too
-        sweep(changes_shape, alphas=[0.5, 2.0], seeds=1, store=path, jobs=1, progress=False)
+        sweep(changes_shape, alphas=[0.5, 2.0], seeds=1, store=path, in_process=True, progress=False)
 
 
 def test_parse_return_formats():
@@ -282,9 +282,9 @@ def test_parse_return_formats():
 
 def test_bad_arguments_name_themselves(tmp_path):
     with pytest.raises(ValueError, match=r"alphas: expected finite values >= 0"):
-        sweep(train, alphas=[-1.0], seeds=1, jobs=1)
+        sweep(train, alphas=[-1.0], seeds=1, in_process=True)
     with pytest.raises(ValueError, match=r"alphas: expected alpha values or a spec .* got None"):
-        sweep(train, seeds=1, jobs=1)
+        sweep(train, seeds=1, in_process=True)
     with pytest.raises(ValueError, match=r"jobs: expected an integer >= 1, got 0"):
         sweep(train, alphas=[1.0], seeds=1, jobs=0)
     with pytest.raises(ValueError, match=r"jobs: give jobs or an executor, not both"):
@@ -292,14 +292,14 @@ def test_bad_arguments_name_themselves(tmp_path):
     with pytest.raises(ValueError, match=r"executor: expected a concurrent.futures.Executor .* got 'pool' \(str\)"):
         sweep(train, alphas=[1.0, 2.0], seeds=1, executor="pool")
     with pytest.raises(ValueError, match=r"config: expected JSON-serialisable values"):
-        sweep(train, alphas=[1.0], seeds=1, jobs=1, config={"scale": object()})
+        sweep(train, alphas=[1.0], seeds=1, in_process=True, config={"scale": object()})
     with pytest.raises(ValueError, match=r"method: 'chebyshev' needs the run's objective, but test_user_sweep:train "
                                          r"takes alpha: write it as train\(objective, seed"):
         sweep(train, alphas=[1.0], seeds=1, method="chebyshev")
     with pytest.raises(ValueError, match=r"store: applies to sweeps of a training function, not to problem 'convex'"):
         sweep("convex", alphas=[1.0], seeds=1, store=tmp_path / "x.sqlite")
     with pytest.raises(ValueError, match=r"alphas: the plan repeats an \(alpha, seed\) pair"):
-        sweep(train, alphas=[1.0, 1.0], seeds=1, jobs=1)
+        sweep(train, alphas=[1.0, 1.0], seeds=1, in_process=True)
 
 
 def test_function_id_names_module_and_qualname():
@@ -310,14 +310,14 @@ def test_function_id_names_module_and_qualname():
 # --------------------------------------------------------------------------- store refusals
 def test_a_store_of_another_function_or_configuration_is_refused_and_left_unchanged(tmp_path):
     path = tmp_path / "runs.sqlite"
-    sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)
+    sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, in_process=True, progress=False)
     before = _table(path)
     cases = [
         (dict(fn=train, config={"scale": 3.0}), r"configuration \{\} \(stored\) vs \{'scale': 3.0\}"),
         (dict(fn=flaky), r"function 'test_user_sweep:train' \(stored\) vs 'test_user_sweep:flaky'"),
     ]
     for case, msg in cases:
-        kw = dict(alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)
+        kw = dict(alphas=[1.0, 2.0], seeds=2, store=path, in_process=True, progress=False)
         kw.update({k: v for k, v in case.items() if k != "fn"})
         with pytest.raises(StoreMismatch, match=msg + r".*It was not changed. Use a new file, e.g. store='.*runs-2.sqlite'"):
             sweep(case["fn"], **kw)
@@ -329,16 +329,16 @@ def test_a_store_grows_by_exactly_the_missing_runs(tmp_path):
     different sweep"), so every question cost a full recomputation."""
     path = tmp_path / "runs.sqlite"
     CALLS.clear()
-    sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)
+    sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, in_process=True, progress=False)
     assert len(CALLS) == 4
     CALLS.clear()
-    r = sweep(train, alphas=[1.0, 2.0], seeds=4, store=path, jobs=1, progress=False)  # two more seeds
+    r = sweep(train, alphas=[1.0, 2.0], seeds=4, store=path, in_process=True, progress=False)  # two more seeds
     assert sorted(CALLS) == [(1.0, 2), (1.0, 3), (2.0, 2), (2.0, 3)] and len(r) == 8
     CALLS.clear()
-    r = sweep(train, alphas=[1.0, 1.5, 2.0], seeds=4, store=path, jobs=1, progress=False)  # a finer grid
+    r = sweep(train, alphas=[1.0, 1.5, 2.0], seeds=4, store=path, in_process=True, progress=False)  # a finer grid
     assert sorted(CALLS) == [(1.5, s) for s in range(4)] and len(r) == 12
     CALLS.clear()
-    everything = sweep(train, store=path, jobs=1, progress=False)  # no values: the store's plans, all stored
+    everything = sweep(train, store=path, in_process=True, progress=False)  # no values: the store's plans, all stored
     assert CALLS == [] and len(everything) == 12
     with open_store(path, readonly=True) as st:
         assert st.count() == 12 and len(st.meta()["plans"]) == 3
@@ -346,14 +346,14 @@ def test_a_store_grows_by_exactly_the_missing_runs(tmp_path):
 
 def test_read_only_store_is_a_clear_error_and_loses_nothing(tmp_path):
     path = tmp_path / "runs.sqlite"
-    sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False, retry_failed=False)
+    sweep(train, alphas=[1.0, 2.0], seeds=2, store=path, in_process=True, progress=False, retry_failed=False)
     with Store(path) as st:
         st.connection.execute("DELETE FROM runs WHERE value = 2.0")  # as if killed half-way
     before = _table(path)
     CALLS.clear()
     with Store(path, readonly=True) as ro:  # SQLite mode=ro: refused even for root
         with pytest.raises(StoreError, match=r"opened read-only; a sweep needs to write to it"):
-            sweep(train, alphas=[1.0, 2.0], seeds=2, store=ro, jobs=1, progress=False)
+            sweep(train, alphas=[1.0, 2.0], seeds=2, store=ro, in_process=True, progress=False)
     assert CALLS == [] and _table(path) == before
 
 
@@ -362,7 +362,7 @@ import sys
 from paretolab import read_runs, sweep
 from paretolab.errors import StoreError
 try:
-    sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=sys.argv[1], jobs=1, progress=False)
+    sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=sys.argv[1], in_process=True, progress=False)
 except StoreError as exc:
     print("ERROR", exc)
 print("READ", len(read_runs(sys.argv[1]).finite().objectives))
@@ -389,7 +389,7 @@ def test_read_only_file_and_directory_are_a_clear_error(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.path.dirname(os.path.dirname(__file__))]))
     sys.path.insert(0, str(tmp_path))
     try:
-        sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=data / "runs.sqlite", jobs=1, progress=False)
+        sweep("ro_mod:train", alphas=[1.0, 2.0], seeds=2, store=data / "runs.sqlite", in_process=True, progress=False)
     finally:
         sys.path.remove(str(tmp_path))
     with Store(data / "runs.sqlite") as st:
@@ -419,7 +419,7 @@ def test_a_full_disk_stops_the_sweep_with_the_stored_runs_intact(tmp_path):
                 st.connection.execute(f"PRAGMA max_page_count = {pages}")
 
         with pytest.raises(StoreError) as info:
-            sweep(train, alphas=big, seeds=2, store=st, jobs=1, progress=fill_up)
+            sweep(train, alphas=big, seeds=2, store=st, in_process=True, progress=fill_up)
     text = str(info.value)
     assert "full" in text and "already stored are intact" in text and "rerun the same sweep" in text
     with open_store(path, readonly=True) as st:
@@ -428,7 +428,7 @@ def test_a_full_disk_stops_the_sweep_with_the_stored_runs_intact(tmp_path):
         assert len(keys) == len(set(keys)) >= 10
     # with room again, the same sweep finishes exactly the rest
     CALLS.clear()
-    r = sweep(train, alphas=big, seeds=2, store=path, jobs=1, progress=False)
+    r = sweep(train, alphas=big, seeds=2, store=path, in_process=True, progress=False)
     assert len(r) == 400 and not r.failed.any() and len(CALLS) == 400 - len(keys)
 
 
@@ -453,7 +453,7 @@ def test_an_executor_failure_stops_the_sweep_keeping_finished_runs(tmp_path):
         sweep(three, alphas=[1.0, 2.0], seeds=2, store=path, executor=_LosesSeedOne(), progress=False)
     with open_store(path, readonly=True) as st:
         assert sorted((r["alpha"], r["seed"]) for r in st.rows()) == [(1.0, 0), (2.0, 0)]
-    r = sweep(three, alphas=[1.0, 2.0], seeds=2, store=path, jobs=1, progress=False)  # resume elsewhere
+    r = sweep(three, alphas=[1.0, 2.0], seeds=2, store=path, in_process=True, progress=False)  # resume elsewhere
     assert len(r) == 4 and not r.failed.any()
 
 
@@ -490,6 +490,6 @@ def test_a_pool_passed_in_is_never_closed_and_its_own_calls_are_left_alone(tmp_p
         assert mine is not None
     # resuming a finished store on workers runs nothing and returns the runs
     path = tmp_path / "done.sqlite"
-    sweep(three, alphas=[0.25, 0.5], seeds=2, store=path, jobs=1, progress=False)
+    sweep(three, alphas=[0.25, 0.5], seeds=2, store=path, in_process=True, progress=False)
     again = sweep(three, alphas=[0.25, 0.5], seeds=2, store=path, jobs=2, progress=False)
     assert len(again) == 4

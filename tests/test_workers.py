@@ -433,7 +433,7 @@ def test_functions_workers_cannot_import_are_refused_at_submit(monkeypatch):
                         (functools.partial(nested, 1.0), "it is defined inside another function"),
                         (interactive, "it is defined in an interactive session")]:
             with pytest.raises(ParetolabError, match=rf"^fn: worker processes cannot import .*{why}.*"
-                                                     r"define it at module level.*jobs=1"):
+                                                     r"define it at module level.*in_process=True"):
                 pool.submit(fn, 1)
         with pytest.raises(ParetolabError, match=r"^args: cannot be sent to a worker process \(TypeError: .*lock"):
             pool.submit(double, threading.Lock())

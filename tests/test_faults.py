@@ -1,0 +1,161 @@
+"""Runs that end their process, hang or are interrupted: real faults in real processes.
+
+Each test says what a user lost before the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+FAULTY = textwrap.dedent('''
+    import ctypes, os, sys, time
+
+    def train(alpha, seed):
+        with open(os.environ["CALL_LOG"], "a") as fh:
+            fh.write(f"{alpha} {seed}\\n")
+        if alpha == 2.0 and seed == 0:
+            sys.exit(0)                 # e.g. the user's own argparse on paretolab's argv
+        if alpha == 2.0 and seed == 1:
+            os._exit(3)
+        if alpha == 2.0 and seed == 2:
+            ctypes.string_at(0)         # segfault
+        if alpha == 3.0 and seed == 0:
+            time.sleep(1000)            # hangs
+        return (alpha / (1 + alpha), 1 / (1 + alpha) + 0.01 * seed)
+
+    def slow(alpha, seed):
+        time.sleep(0.25)
+        return (alpha, 1 / alpha)
+''')
+
+
+def cli(*argv, cwd, env, timeout=120):
+    return subprocess.run([sys.executable, "-m", "paretolab", *argv], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=timeout)
+
+
+@pytest.fixture()
+def faulty(tmp_path):
+    (tmp_path / "faulty.py").write_text(FAULTY)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "CALL_LOG": str(tmp_path / "calls.log")}
+    return tmp_path, env
+
+
+def _calls(tmp_path) -> int:
+    log = tmp_path / "calls.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def _rows(store):
+    with sqlite3.connect(store) as con:
+        return con.execute("SELECT COUNT(*), SUM(failed) FROM runs").fetchone()
+
+
+def test_runs_that_exit_crash_or_hang_are_recorded_and_the_sweep_finishes_with_one_job(faulty):
+    # before: with --jobs 1 (in the driver) sys.exit ended the sweep silently with rc 0 after a
+    # few runs, os._exit and a segfault killed the driver and every resume hit the same run again,
+    # and a hang never ended
+    tmp_path, env = faulty
+    store = str(tmp_path / "runs.sqlite")
+    argv = ("sweep", "--fn", "faulty:train", "--alphas", "1,2,3", "--seeds", "3", "--store", store,
+            "--jobs", "1", "--timeout", "3", "--no-progress")  # the hang is stopped after 3 s
+    done = cli(*argv, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "9 runs" in done.stdout and "4 failed" in done.stdout
+    assert "SystemExit" in done.stdout and "exit code 3" in done.stdout and "SIGSEGV" in done.stdout
+    assert "timed out after 3" in done.stdout
+    assert _rows(store) == (9, 4) and _calls(tmp_path) == 9
+    again = cli(*argv, cwd=tmp_path, env=env)  # a resume repeats none of them ...
+    assert again.returncode == 0 and _calls(tmp_path) == 9
+    assert "9 run(s) already stored" in again.stderr
+    retry = cli(*argv, "--retry-failed", cwd=tmp_path, env=env)  # ... --retry-failed does
+    assert retry.returncode == 0, retry.stderr
+    assert _calls(tmp_path) == 9 + 4 and _rows(store) == (9, 4)
+
+
+def test_ctrl_c_says_what_is_stored_and_how_to_resume(faulty):
+    # before: a 25-line KeyboardInterrupt traceback and no word on the runs stored or how to go on
+    tmp_path, env = faulty
+    store = str(tmp_path / "slow.sqlite")
+    argv = ["sweep", "--fn", "faulty:slow", "--alphas", "lin:1:40:40", "--seeds", "2", "--store", store,
+            "--jobs", "2", "--no-progress"]
+    proc = subprocess.Popen([sys.executable, "-m", "paretolab", *argv], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait until some runs are stored
+        time.sleep(0.3)
+        if os.path.exists(store):
+            try:
+                if _rows(store)[0] >= 4:
+                    break
+            except sqlite3.Error:
+                pass
+    proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    out, err = proc.communicate(timeout=60)
+    assert time.monotonic() - start < 10
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    stored = _rows(store)[0]
+    assert 4 <= stored < 80
+    assert f"interrupted; {stored} run(s) are stored in {store}" in err
+    assert "paretolab sweep --fn faulty:slow" in err  # the command that resumes
+    again = cli(*argv, cwd=tmp_path, env=env)
+    assert again.returncode == 0 and f"{stored} run(s) already stored" in again.stderr
+    assert _rows(store) == (80, 0)
+
+
+def test_options_about_processes_are_refused_where_they_cannot_hold(faulty):
+    tmp_path, env = faulty
+    store = str(tmp_path / "x.sqlite")
+    r = cli("sweep", "--fn", "faulty:slow", "--alphas", "1,2", "--seeds", "1", "--store", store, "--in-process",
+            "--timeout", "5", "--no-progress", cwd=tmp_path, env=env)
+    assert r.returncode == 2 and "timeout: a run in this process cannot be stopped" in r.stderr
+    r = cli("sweep", "--fn", "faulty:slow", "--alphas", "1,2", "--seeds", "1", "--store", store, "--in-process",
+            "--jobs", "2", "--no-progress", cwd=tmp_path, env=env)
+    assert r.returncode == 2 and "in_process: runs in this process cannot also go to workers" in r.stderr
+    r = cli("sweep", "--problem", "convex", "--alphas", "1,2", "--seeds", "1", "--timeout", "5", cwd=tmp_path,
+            env=env)
+    assert r.returncode == 2 and "--timeout: options of --fn sweeps" in r.stderr
+    assert not os.path.exists(store)
+
+
+def test_in_process_runs_in_the_driver(faulty):
+    tmp_path, env = faulty
+    store = str(tmp_path / "here.sqlite")
+    r = cli("sweep", "--fn", "faulty:slow", "--alphas", "1,2", "--seeds", "1", "--store", store, "--in-process",
+            "--no-progress", cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr
+    assert _rows(store) == (2, 0)
+
+
+def test_a_dask_run_that_kills_its_worker_is_recorded_as_failed(tmp_path, monkeypatch):
+    # before: KilledWorker stopped the sweep, the run was never recorded, and every resume hit it again
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    from paretolab import sweep
+    from paretolab.store import Store
+
+    (tmp_path / "faulty.py").write_text(FAULTY)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CALL_LOG", str(tmp_path / "calls.log"))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    store = tmp_path / "dask.sqlite"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+            r = sweep("faulty:train", alphas=[1.0, 2.0], seeds=[1], store=store, executor=client.get_executor(),
+                      progress=False)
+    assert len(r) == 2 and r.failed.tolist() == [False, True]
+    assert "KilledWorker" in r.error[1]
+    with Store(store, readonly=True) as st:
+        assert st.count() == 2
