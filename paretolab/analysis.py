@@ -282,8 +282,8 @@ class Report:
 
     def to_dict(self, *, runs: bool = False) -> dict:
         """The report contract as plain Python (NaN as None), ready for ``json.dumps``. Per-run
-        arrays (``distance``, ``position``, ``dominated``, ``outcome``, ``converged``) only
-        when ``runs``."""
+        arrays (``distance``, ``position``, ``dominated``, ``outcome``, ``converged``) and the
+        seeds of each outcome cluster only when ``runs`` (a million runs stay a small report)."""
         out = {
             "schema": SCHEMA, "verdict": self.verdict, "tunable": self.tunable,
             "regions": [r.to_dict() for r in self.regions], "gaps": [g.to_dict() for g in self.gaps],
@@ -292,7 +292,9 @@ class Report:
             "suggested": None if self.suggested is None else plain(self.suggested),
             "tunable_alphas": [list(a) for a in self.tunable_alphas],
             "uncertain_regions": [r.to_dict() for r in self.uncertain_regions],
-            "outcomes": plain(self.outcomes), "source": self.source, "names": list(self.names),
+            "outcomes": [{**o, "clusters": [c if runs else {k: v for k, v in c.items() if k != "seeds"}
+                                            for c in o["clusters"]]} for o in plain(self.outcomes)],
+            "source": self.source, "names": list(self.names),
             "empirical": self.empirical, "methods": list(self.methods), "n_runs": len(self.runs),
             "n_points": self.n_points, "dropped": self.dropped, "front": plain(self.front),
             "supported": plain(self.supported), "critical_alphas": list(self.critical_alphas),
@@ -1462,8 +1464,8 @@ def _text(r: Report) -> str:
         at = f"({', '.join(f'{v:.4g}' for v in s.point)})"
         what = "balanced point" if s.target == "balanced" else f"target {s.target}"
         if s.alpha is not None:
-            lines.append(f"  {what} {at}: alpha = {s.alpha:.4g}"
-                         + (f" (seeds {', '.join(map(str, s.seeds))})" if s.seeds else ""))
+            shown = ", ".join(map(str, s.seeds[:8])) + (f", ... ({len(s.seeds)} seeds)" if len(s.seeds) > 8 else "")
+            lines.append(f"  {what} {at}: alpha = {s.alpha:.4g}" + (f" (seeds {shown})" if s.seeds else ""))
         else:
             lines.append(f"  {what} {at}: no alpha reaches it; an epsilon-constraint with L1 <= {s.epsilon:.4g} would")
     for w in r.warnings:

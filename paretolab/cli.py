@@ -158,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
                     "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    an.add_argument("--runs", action="store_true", help="with --json: also the per-run arrays and the seeds of "
+                    "each outcome")
     an.add_argument("--target", type=float, help="suggest a setting for the target L1 <= TARGET (default: the "
                     "balanced trade-off)")
     an.add_argument("--plot", help="write the front figure (and, with an alpha column, L0 and L1 against "
@@ -313,6 +315,8 @@ def analyze_command(args, out=None, err=None) -> int:
     try:
         from paretolab.runs import concat_runs
 
+        if args.runs and not args.json:
+            raise ParetolabError("--runs: applies to the JSON report; add --json")
         plot = None
         if args.plot:  # checked before any work, as the file it will be
             from paretolab.plot import figure_path
@@ -330,7 +334,7 @@ def analyze_command(args, out=None, err=None) -> int:
     if args.json:
         import json
 
-        json.dump({**report.to_dict(), "failures": runs.failures()}, out)
+        json.dump({**report.to_dict(runs=args.runs), "failures": runs.failures()}, out)
         print(file=out)
         return 0
     print(report, file=out)

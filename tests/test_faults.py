@@ -159,3 +159,44 @@ def test_a_dask_run_that_kills_its_worker_is_recorded_as_failed(tmp_path, monkey
     assert "KilledWorker" in r.error[1]
     with Store(store, readonly=True) as st:
         assert st.count() == 2
+
+
+def test_a_big_report_stays_small_unless_runs_are_asked_for(tmp_path):
+    # before: every seed of every outcome went into the JSON and the text (7 MB at a million runs,
+    # thousands of seeds on one line of the verdict)
+    import json
+
+    import numpy as np
+
+    from paretolab.analysis import analyze
+    from paretolab.runs import Runs
+
+    rng = np.random.default_rng(0)
+    alpha = np.repeat(np.geomspace(0.1, 10, 21), 2000)
+    s = alpha / (1 + alpha)  # weighted-sum optima of sqrt(x) + sqrt(y) = 1, with noise
+    runs = Runs.from_arrays(np.c_[s**2, (1 - s) ** 2] + rng.normal(0, 1e-3, (len(alpha), 2)), alpha=alpha,
+                            seed=np.tile(np.arange(2000), 21))
+    report = analyze(runs)
+    small, full = json.dumps(report.to_dict()), json.dumps(report.to_dict(runs=True))
+    assert len(small) < 100_000 < len(full)
+    assert sum(len(c["seeds"]) for o in json.loads(full)["outcomes"] for c in o["clusters"]) == len(runs)
+    assert max(len(line) for line in str(report).splitlines()) < 400
+
+
+def test_analyze_plot_never_overwrites_and_names_the_formats(tmp_path):
+    # before: --plot front passed the existence check and then overwrote front.png; --plot x.jpg
+    # crashed with a traceback after the whole analysis
+    csv = tmp_path / "runs.csv"
+    csv.write_text("alpha,seed,L0,L1\n0.5,0,0,1\n0.5,1,0,1\n2,0,1,0\n2,1,1,0\n")
+    (tmp_path / "front.png").write_text("precious")
+    env = dict(os.environ)
+    r = cli("analyze", str(csv), "--plot", "front", cwd=tmp_path, env=env)
+    assert r.returncode == 2 and "--plot: 'front.png' exists" in r.stderr
+    assert (tmp_path / "front.png").read_text() == "precious"
+    r = cli("analyze", str(csv), "--plot", "x.jpg", cwd=tmp_path, env=env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "--plot: expected an extension in ['.pdf', '.png', '.svg']" in r.stderr
+    r = cli("analyze", str(csv), "--runs", cwd=tmp_path, env=env)
+    assert r.returncode == 2 and "--runs: applies to the JSON report; add --json" in r.stderr
+    r = cli("analyze", str(csv), "--plot", "new", cwd=tmp_path, env=env)
+    assert r.returncode == 0 and (tmp_path / "new.png").stat().st_size > 1000
