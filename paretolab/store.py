@@ -21,6 +21,13 @@ that was committed; a power cut may lose the last few commits, which the next ru
 Stores written by paretolab before schema 2 (weighted sums only) are read as they are and
 migrated to schema 2 in one transaction when opened for writing.
 
+One driver at a time: a store opened for writing holds ``<store>.lock`` (an ``flock`` that dies
+with its process, holding its pid), and a second writer is refused with that pid; read-only opens
+(analysis) never wait for it. Binding a sweep to a store is one transaction. A damaged or crafted
+file (bad pages, invalid or deeply nested JSON) is a :class:`paretolab.errors.StoreError` naming
+the file, never a traceback. A read-only store whose directory cannot hold the WAL's ``-shm``
+file is read from a temporary copy of the file and its WAL, so no committed run is missed.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -35,18 +42,24 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import math
 import os
+import shlex
+import shutil
 import sqlite3
+import tempfile
 import time
+import weakref
 from dataclasses import replace
 from urllib.parse import quote
 
 import numpy as np
 
-from paretolab.errors import StoreError, StoreMismatch
+from paretolab.errors import ParetolabError, StoreError, StoreMismatch
 from paretolab.runs import Runs
 
 __all__ = [
@@ -128,16 +141,60 @@ def free_name(path) -> str:
     return f"{stem}-{i}{ext}"
 
 
+def _is_damage(exc: BaseException) -> bool:
+    """True for an SQLite error that means the file's contents are broken (not its access)."""
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "could not decode" in text
+
+
+def _damaged(path: str, exc: BaseException) -> StoreError:
+    """The error for a store whose file or contents are broken: what broke and what to do."""
+    return StoreError(f"store: {path!r} is damaged ({exc}): restore a copy or start a new store, e.g. "
+                      f"{free_name(path)!r}; `sqlite3 {shlex.quote(path)} .recover` may save its runs")
+
+
+def _load(text, kind: type, where: str):
+    """``json.loads(text)`` that must give a ``kind``; a ValueError saying where otherwise."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"{where}: JSON nested too deeply") from None
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: invalid JSON ({exc})") from None
+    if not isinstance(value, kind):
+        raise ValueError(f"{where}: expected a JSON {kind.__name__}, got {str(text)[:40]!r}")
+    return value
+
+
+def _holder(fh) -> str:
+    """The pid written in a held lock file (its holder writes it just after locking: wait for it)."""
+    for _ in range(100):
+        fh.seek(0)
+        pid = fh.read(20).strip()
+        if pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+                return pid
+            except PermissionError:
+                return pid
+            except OSError:
+                pass  # the pid of a killed holder, not yet overwritten by the new one
+        time.sleep(0.01)
+    return pid or "unknown"
+
+
 def _hint(exc: BaseException) -> str:
     text = str(exc).lower()
+    if "no such file" in text:
+        return "its directory does not exist"
     if "readonly" in text or "read-only" in text or "permission" in text:
         return "the file or its directory is read-only"
     if "full" in text:
         return "the disk (or the database size limit) is full"
     if "locked" in text or "busy" in text:
         return "another process holds a write lock on it"
-    if "not a database" in text or "malformed" in text:
-        return "it is not a paretolab store (SQLite file)"
+    if _is_damage(exc):
+        return "the file is damaged"
     if "unable to open" in text:
         return "the file or its directory cannot be opened for writing"
     return "see the SQLite error"
@@ -151,45 +208,102 @@ class Store:
     path : str or path-like
         The SQLite file; created (with its tables) when missing unless ``readonly``.
     readonly : bool
-        Open with SQLite's ``mode=ro`` (never writes; for analysis). Falls back to
-        ``immutable=1`` when the directory does not allow the WAL side files.
+        Open with SQLite's ``mode=ro`` (never writes, takes no lock; for analysis). When the
+        directory does not allow the WAL side files, the file is read as it is (``immutable=1``),
+        or, when it has a WAL, from a temporary copy of both.
+
+    Opened for writing, it holds ``<path>.lock`` until closed: a second writer is refused
+    (:class:`paretolab.errors.StoreError` naming the holder's pid).
     """
 
     def __init__(self, path, *, readonly: bool = False):
         self.path = os.fspath(path)
         self.readonly = bool(readonly)
+        self._conn = self._lock = self._copy = None
         exists = os.path.exists(self.path)
         if exists and not os.path.isfile(self.path):
             raise StoreError(f"store: expected a file, got {self.path!r} (a directory?)")
         if exists and os.path.getsize(self.path) and not is_store(self.path):
             raise StoreError(f"store: {self.path!r} is not a paretolab store (not an SQLite file); "
                              f"pick another file, e.g. {free_name(self.path)!r}")
-        if readonly:
-            if not exists:
-                raise StoreError(f"store: expected an existing store file, got {self.path!r} (not found)")
-            self._conn = self._connect_ro()
-        else:
-            self._conn = self._connect_rw()
-        self._conn.row_factory = sqlite3.Row
-        self._check_schema()
+        if readonly and not exists:
+            raise StoreError(f"store: expected an existing store file, got {self.path!r} (not found)")
+        try:
+            if readonly:
+                self._conn = self._connect_ro()
+            else:
+                self._lock = self._take_lock()
+                self._conn = self._connect_rw()
+            self._conn.row_factory = sqlite3.Row
+            self._check_schema()
+        except BaseException:
+            self.close()
+            raise
 
     # ---------------------------------------------------------------- connections
     def _connect_ro(self) -> sqlite3.Connection:
-        uri = "file:" + quote(os.path.abspath(self.path))
         try:
-            conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=30)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return conn
-        except sqlite3.DatabaseError:
-            pass
-        try:  # a read-only directory cannot hold the WAL's -shm file: read the file as it is
-            conn = sqlite3.connect(uri + "?immutable=1", uri=True)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return conn
+            return _open_ro(self.path, "mode=ro")
         except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise _damaged(self.path, exc) from None
+        wal = self.path + "-wal"
+        try:  # a read-only directory cannot hold the WAL's -shm file
+            if os.path.isfile(wal) and os.path.getsize(wal) > 0:
+                return self._connect_copy(wal)
+            return _open_ro(self.path, "immutable=1")  # no WAL: the file as it is is all
+        except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise _damaged(self.path, exc) from None
             raise StoreError(f"store: cannot read {self.path!r}: {exc} ({_hint(exc)})") from None
+        except OSError as exc:
+            raise StoreError(
+                f"store: cannot read the runs in {wal!r}: SQLite needs its -shm file, which the directory does not "
+                f"allow, and copying both failed ({exc}). Copy {self.path!r} and its -wal file together into a "
+                "writable directory and read the copy, or open the store once for writing (that folds the WAL "
+                "into the file)") from None
+
+    def _connect_copy(self, wal: str) -> sqlite3.Connection:
+        """Read a store and its WAL from a copy in a temporary directory (removed on close)."""
+        tmp = tempfile.mkdtemp(prefix="paretolab-store-")
+        self._copy = weakref.finalize(self, shutil.rmtree, tmp, ignore_errors=True)
+        copy = os.path.join(tmp, "store.sqlite")
+        shutil.copyfile(wal, copy + "-wal")
+        shutil.copyfile(self.path, copy)
+        return _open_ro(copy, "mode=ro")
+
+    def _take_lock(self):
+        """Hold ``<path>.lock`` (an ``flock``, released when this process ends) or refuse."""
+        name = self.path + ".lock"
+        try:
+            while True:
+                fh = open(name, "a+")
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    pid = _holder(fh)
+                    fh.close()
+                    raise StoreError(
+                        f"store: expected no other driver on {self.path!r}, but pid {pid} holds it (its lock file "
+                        f"{name!r}{'; that is this process' if pid == str(os.getpid()) else ''}). Wait for that sweep "
+                        f"to finish, or stop it if it is stuck (`kill {pid}`); reading the store (analyze) works "
+                        f"meanwhile, and another sweep can use a new file, e.g. {free_name(self.path)!r}") from None
+                st = os.fstat(fh.fileno())
+                with contextlib.suppress(FileNotFoundError):
+                    if os.path.samestat(st, os.stat(name)):
+                        break
+                fh.close()  # its holder removed it as we opened it: lock the new one
+            fh.truncate(0)
+            fh.write(f"{os.getpid()}\n")
+            fh.flush()
+            return fh
+        except OSError as exc:
+            raise StoreError(
+                f"store: cannot open {self.path!r} for writing: cannot create its lock file: {exc} ({_hint(exc)}); "
+                f"nothing in it was changed. Fix that, or pick another file, e.g. {free_name(self.path)!r}") from None
 
     def _connect_rw(self) -> sqlite3.Connection:
+        conn = None
         try:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -205,17 +319,31 @@ class Store:
             conn.executescript(_SCHEMA)
             _migrate_v1(conn)
             return conn
-        except sqlite3.DatabaseError as exc:
+        except StoreError:
+            raise
+        except (sqlite3.DatabaseError, ValueError, RecursionError) as exc:
+            if conn is not None:
+                conn.close()
+            if not isinstance(exc, sqlite3.DatabaseError) or _is_damage(exc):
+                raise _damaged(self.path, exc) from None
             raise StoreError(
                 f"store: cannot open {self.path!r} for writing: {exc} ({_hint(exc)}); nothing in it was "
                 f"changed. Fix that, or pick another file, e.g. {free_name(self.path)!r}"
             ) from None
 
     def close(self) -> None:
-        """Close the connection (a writer's last close folds the WAL back into the file)."""
+        """Close the connection (a writer's last close folds the WAL back into the file) and
+        release the store's lock."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self._copy is not None:
+            self._copy()
+        if self._lock is not None:
+            with contextlib.suppress(OSError):  # removed while held, so no writer locks a stale file
+                os.unlink(self.path + ".lock")
+            self._lock.close()
+            self._lock = None
 
     def __enter__(self):
         return self
@@ -225,6 +353,18 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.path!r}{', readonly=True' if self.readonly else ''})"
+
+    @contextlib.contextmanager
+    def _reading(self):
+        """Turn an SQLite, decode or JSON failure while reading into a StoreError naming the file."""
+        try:
+            yield
+        except ParetolabError:
+            raise
+        except (sqlite3.DatabaseError, ValueError, TypeError, RecursionError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and not _is_damage(exc):
+                raise StoreError(f"store: cannot read {self.path!r}: {exc} ({_hint(exc)})") from None
+            raise _damaged(self.path, exc) from None
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -238,7 +378,8 @@ class Store:
         """Refuse a store written by a newer paretolab (its layout may differ from this one's)."""
         if not self._has_tables():
             return
-        row = self.connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        with self._reading():
+            row = self.connection.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         if row is None:
             return  # a new store, not bound to a sweep yet
         try:
@@ -246,13 +387,13 @@ class Store:
         except (TypeError, ValueError):
             version = None
         if version is None or version > SCHEMA_VERSION or version < 1:
-            self.close()
             raise StoreError(f"store: {self.path!r} has schema version {row[0]!r}; this paretolab reads versions 1 "
                              f"to {SCHEMA_VERSION}. Upgrade paretolab (pip install -U paretolab) to read it; the file "
                              "was not changed")
 
     def _has_tables(self) -> bool:
-        names = {r[0] for r in self.connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        with self._reading():
+            names = {r[0] for r in self.connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         return {"meta", "runs"} <= names
 
     def meta(self) -> dict:
@@ -264,11 +405,12 @@ class Store:
                 raise StoreError(f"store: {self.path!r} is an SQLite file but not a paretolab store "
                                  "(no 'runs' table)")
             return {}
-        rows = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
-        if "sweep" in rows:  # schema 1, read as it is
-            return _meta_v1(json.loads(rows["sweep"]))
-        out = {k: json.loads(rows[k]) for k in ("identity", "plans", "ideal") if k in rows}
-        return out
+        with self._reading():
+            rows = dict(self.connection.execute("SELECT key, value FROM meta").fetchall())
+            if "sweep" in rows:  # schema 1, read as it is
+                return _meta_v1(_load(rows["sweep"], dict, "meta 'sweep'"))
+            kinds = {"identity": dict, "plans": list, "ideal": list}
+            return {k: _load(rows[k], kind, f"meta {k!r}") for k, kind in kinds.items() if k in rows}
 
     def bind(self, identity: dict) -> dict:
         """Record ``identity`` (``{"function": "module:qualname", "config": {...}}``) as this
@@ -278,26 +420,31 @@ class Store:
         cannot be written. Returns the store's :meth:`meta`.
         """
         identity = {"function": identity.get("function"), "config": identity.get("config") or {}}
-        old = self.meta()
-        if old:
-            stored = old.get("identity", {})
-            diffs = [f"{label} {stored.get(k)!r} (stored) vs {identity[k]!r} (this sweep)"
-                     for k, label in (("function", "function"), ("config", "configuration"))
-                     if _canonical(stored.get(k)) != _canonical(identity[k])]
-            if diffs:
-                raise StoreMismatch(
-                    f"store: {self.path!r} holds runs of another function or configuration: " + "; ".join(diffs)
-                    + f". It was not changed. Use a new file, e.g. store={free_name(self.path)!r} "
-                    "(CLI: --store " + free_name(self.path) + ")."
-                )
-            self._touch()
-            return old
         if self.readonly:
+            self._check_identity(self.meta(), identity)
             raise StoreError(f"store: {self.path!r} was opened read-only; a sweep needs to write to it")
-        self._write([("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("schema", str(SCHEMA_VERSION))),
-                     ("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("identity", _canonical(identity))),
-                     ("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("plans", _canonical([])))])
+        with self._transaction() as conn:  # read, check and write at once: no other binder in between
+            old = self.meta()
+            self._check_identity(old, identity)
+            rows = {"opened": repr(time.time())} if old else \
+                {"schema": str(SCHEMA_VERSION), "identity": _canonical(identity), "plans": _canonical([])}
+            conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows.items())
         return self.meta()
+
+    def _check_identity(self, old: dict, identity: dict) -> None:
+        """Refuse a sweep of another function or configuration than the store's (if bound)."""
+        if not old:
+            return
+        stored = old.get("identity", {})
+        diffs = [f"{label} {stored.get(k)!r} (stored) vs {identity[k]!r} (this sweep)"
+                 for k, label in (("function", "function"), ("config", "configuration"))
+                 if _canonical(stored.get(k)) != _canonical(identity[k])]
+        if diffs:
+            raise StoreMismatch(
+                f"store: {self.path!r} holds runs of another function or configuration: " + "; ".join(diffs)
+                + f". It was not changed. Use a new file, e.g. store={free_name(self.path)!r} "
+                "(CLI: --store " + free_name(self.path) + ")."
+            )
 
     def add_plan(self, plan: dict) -> None:
         """Record a plan swept into this store (before its runs start; the latest last), so that a
@@ -317,26 +464,28 @@ class Store:
         """Record the Chebyshev ideal point this store's runs use."""
         self._write([("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("ideal", _canonical([float(v) for v in ideal])))])
 
-    def _touch(self) -> None:
-        """Prove the store is writable before any run starts (fails fast on read-only files)."""
-        if self.readonly:
-            raise StoreError(f"store: {self.path!r} was opened read-only; a sweep needs to write to it")
-        self._write([("INSERT OR REPLACE INTO meta VALUES (?, ?)", ("opened", repr(time.time())))])
-
     # ---------------------------------------------------------------- runs
     def _write(self, statements) -> None:
+        with self._transaction() as conn:
+            for sql, args in statements:
+                conn.execute(sql, args)
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """One write transaction (``BEGIN IMMEDIATE``: the write lock from the first read on)."""
         conn = self.connection
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for sql, args in statements:
-                    conn.execute(sql, args)
+                yield conn
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.DatabaseError as exc:
+            if _is_damage(exc):
+                raise _damaged(self.path, exc) from None
             try:
                 stored = f"The {self.count()} run(s) already stored are intact"
             except StoreError:
@@ -366,23 +515,23 @@ class Store:
 
     def count(self) -> int:
         """Number of stored runs."""
-        try:
+        with self._reading():
             return int(self.connection.execute("SELECT count(*) FROM runs").fetchone()[0])
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"store: cannot count the runs of {self.path!r}: {exc} ({_hint(exc)})") from None
 
     def n_objectives(self) -> int | None:
         """Number of objectives of the stored successful runs (None before the first one)."""
         if not self._has_tables():
             return None
-        row = self.connection.execute("SELECT objectives FROM runs WHERE failed = 0 LIMIT 1").fetchone()
-        return len(json.loads(row[0])) if row else None
+        with self._reading():
+            row = self.connection.execute("SELECT objectives FROM runs WHERE failed = 0 LIMIT 1").fetchone()
+            return len(_load(row[0], list, "runs.objectives")) if row else None
 
     def status(self) -> dict[str, bool]:
         """``{key: failed}`` for every stored run."""
         if not self._has_tables():
             return {}
-        return {r[0]: bool(r[1]) for r in self.connection.execute("SELECT key, failed FROM runs")}
+        with self._reading():
+            return {r[0]: bool(r[1]) for r in self.connection.execute("SELECT key, failed FROM runs")}
 
     def rows(self, keys=None) -> list[dict]:
         """Stored runs as dicts (objectives and extra decoded, ``alpha`` and ``epsilon`` from the
@@ -390,19 +539,22 @@ class Store:
         that order (missing keys are skipped)."""
         if not self._has_tables():
             return []
-        v1 = "method" not in {r[1] for r in self.connection.execute("PRAGMA table_info(runs)")}
-        order = "alpha, seed" if v1 else "method, value, seed"
         out = {}
-        for r in self.connection.execute(f"SELECT * FROM runs ORDER BY {order}"):
-            d = dict(r)
-            if v1:
-                d.update(method="linear", value=d.pop("alpha"), placed="")
-            d["objectives"] = json.loads(d["objectives"])
-            d["extra"] = json.loads(d["extra"])
-            d["converged"], d["failed"] = bool(d["converged"]), bool(d["failed"])
-            eps = d["method"] == "eps"
-            d["alpha"], d["epsilon"] = (math.nan, d["value"]) if eps else (d["value"], math.nan)
-            out[d["key"]] = d
+        with self._reading():
+            v1 = "method" not in {r[1] for r in self.connection.execute("PRAGMA table_info(runs)")}
+            order = "alpha, seed" if v1 else "method, value, seed"
+            for r in self.connection.execute(f"SELECT * FROM runs ORDER BY {order}"):
+                d = dict(r)
+                if v1:
+                    d.update(method="linear", value=d.pop("alpha"), placed="")
+                d["objectives"] = _load(d["objectives"], list, "runs.objectives")
+                if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in d["objectives"]):
+                    raise ValueError(f"runs.objectives: expected numbers, got {str(d['objectives'])[:40]}")
+                d["extra"] = _load(d["extra"], dict, "runs.extra")
+                d["converged"], d["failed"] = bool(d["converged"]), bool(d["failed"])
+                eps = d["method"] == "eps"
+                d["alpha"], d["epsilon"] = (math.nan, d["value"]) if eps else (d["value"], math.nan)
+                out[d["key"]] = d
         if keys is None:
             return list(out.values())
         return [out[k] for k in keys if k in out]
@@ -416,13 +568,15 @@ class Store:
 
     def integrity(self) -> str:
         """``PRAGMA integrity_check``: ``"ok"`` for a sound file."""
-        return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
+        with self._reading():
+            return str(self.connection.execute("PRAGMA integrity_check").fetchone()[0])
 
     # ---------------------------------------------------------------- views
     def runs(self, keys=None) -> Runs:
         """The stored runs as a :class:`paretolab.runs.Runs` (alpha, then seed order; with
         ``keys``, those runs in that order). Failed runs have NaN objectives and their error."""
-        return runs_from_rows(self.rows(keys), self.meta().get("identity", {}).get("function", "runs"))
+        with self._reading():  # a crafted store's values (text for a number) fail here
+            return runs_from_rows(self.rows(keys), self.meta().get("identity", {}).get("function", "runs"))
 
     def to_csv(self, path, *, overwrite: bool = False) -> None:
         """Write the stored runs as CSV (:meth:`paretolab.runs.Runs.to_csv`): ``method, alpha,
@@ -470,6 +624,17 @@ def runs_from_rows(rows: list[dict], source: str) -> Runs:
     return replace(runs, elapsed=elapsed, extra=extra, line=np.arange(1, K + 1))
 
 
+def _open_ro(path: str, query: str) -> sqlite3.Connection:
+    """A read-only connection to ``path`` (URI ``query``: ``mode=ro`` or ``immutable=1``), tried once."""
+    conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?{query}", uri=True, timeout=30)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def open_store(path, *, readonly: bool = False) -> Store:
     """Open (or create, unless ``readonly``) a results store; see :class:`Store`."""
     return Store(path, readonly=readonly)
@@ -500,7 +665,7 @@ def _migrate_v1(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE runs_v1")
         row = conn.execute("SELECT value FROM meta WHERE key='sweep'").fetchone()
         if row is not None:  # a store bound to a sweep (an unbound one stays unbound)
-            meta = _meta_v1(json.loads(row[0]))
+            meta = _meta_v1(_load(row[0], dict, "meta 'sweep'"))
             for k in ("identity", "plans"):
                 conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, _canonical(meta[k])))
             conn.execute("DELETE FROM meta WHERE key='sweep'")
