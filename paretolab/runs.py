@@ -13,7 +13,9 @@ Numpy only.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import itertools
 import json
 import logging
 import math
@@ -345,6 +347,17 @@ def _int_seeds(values: np.ndarray, where: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- CSV in
+def existing_file(path, what: str) -> str:
+    """``path`` as a string if it names a file; else a :class:`ParetolabError` expecting ``what``."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise ParetolabError(f"path: expected a {what}, got {path!r}, which is a directory; name the file "
+                             f"itself (a CSV with a header line, or a results store such as runs.sqlite)")
+    if not os.path.isfile(path):
+        raise ParetolabError(f"path: expected an existing {what}, got {path!r} (not found)")
+    return path
+
+
 def _number(text: str, path: str, line: int, column: str) -> float:
     text = text.strip()
     if text == "" or text.lower() in ("nan", "inf", "-inf", "+inf", "none", "null"):
@@ -411,6 +424,9 @@ def read_csv(path, columns=None) -> Runs:
     every column but the role columns ``method, alpha, epsilon, seed, converged, diverged,
     failed, error, elapsed``, which are read when present. A row with an empty or non-finite
     objective is kept; its losses are not usable (:attr:`Runs.dropped`, :meth:`Runs.finite`).
+    Text in UTF-8 (a byte-order mark is skipped) or UTF-16 with its byte-order mark; fields
+    separated by commas, semicolons or tabs, whichever the header line has most of; blank lines,
+    before the header too, are skipped.
 
     Examples
     --------
@@ -421,16 +437,31 @@ def read_csv(path, columns=None) -> Runs:
     >>> r.names, r.finite().objectives.tolist(), r.finite().alpha.tolist(), r.dropped
     (('L0', 'L1'), [[0.0, 1.0], [1.0, 0.0]], [0.1, 10.0], 1)
     """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ParetolabError(f"path: expected an existing CSV file, got {path!r} (not found)")
-    with open(path, newline="") as fh:
-        reader = csv.reader(fh)
-        try:
+    path = existing_file(path, "CSV file")
+    with open(path, "rb") as fh:  # UTF-16 only with its byte-order mark; a UTF-8 one is skipped
+        encoding = "utf-16" if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    try:
+        with open(path, newline="", encoding=encoding) as fh:
+            blank = 0
+            first = next(fh, "")
+            while first and not first.strip():  # leading blank lines
+                blank, first = blank + 1, next(fh, "")
+            if not first:
+                raise ParetolabError(f"{path}: expected a header line, got an empty file")
+            if "\x00" in first:
+                raise csv.Error("NUL bytes in the header line")
+            delimiter = max(",;\t", key=first.count)  # the header's most frequent; a tie is a comma
+            if delimiter != ",":
+                log.info("%s: fields separated by %r", path, delimiter)
+            reader = csv.reader(itertools.chain([first], fh), delimiter=delimiter)
             header = [h.strip() for h in next(reader)]
-        except StopIteration:
-            raise ParetolabError(f"{path}: expected a header line, got an empty file") from None
-        rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+            rows = [(reader.line_num + blank, row) for row in reader if any(cell.strip() for cell in row)]
+    except UnicodeDecodeError as exc:
+        raise ParetolabError(f"{path}: expected a text CSV in UTF-8 (or UTF-16 with a byte-order mark), got "
+                             f"bytes that are not {exc.encoding} ({exc.reason}); save it as UTF-8 CSV") from None
+    except csv.Error as exc:
+        raise ParetolabError(f"{path}: expected CSV text, got {exc} (a binary file, UTF-16 without a byte-order "
+                             f"mark, or a quote left open?); save it as UTF-8 CSV") from None
     chosen = choose_columns(header, columns, path)
     lower = [h.lower() for h in header]
     role = {name: lower.index(name) for name in ROLE_COLUMNS if name in lower and lower.index(name) not in chosen}

@@ -6,13 +6,12 @@ give the same :class:`paretolab.runs.Runs` record that :func:`paretolab.sweep` r
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 import numpy as np
 
 from paretolab.errors import ParetolabError
-from paretolab.runs import Runs, choose_columns, read_csv
+from paretolab.runs import Runs, choose_columns, existing_file, read_csv
 from paretolab.store import Store, is_store
 
 __all__ = ["read_runs"]
@@ -42,9 +41,7 @@ def read_runs(path, columns=None) -> Runs:
     ...
     paretolab.errors.ParetolabError: path: expected an existing CSV file or store, got 'missing.sqlite' (not found)
     """
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise ParetolabError(f"path: expected an existing CSV file or store, got {path!r} (not found)")
+    path = existing_file(path, "CSV file or store")
     if not is_store(path):
         return read_csv(path, columns)
     with Store(path, readonly=True) as st:
