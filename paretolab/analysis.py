@@ -57,7 +57,7 @@ import numpy as np
 
 from paretolab import front as F
 from paretolab.errors import ParetolabError
-from paretolab.runs import Runs, plain
+from paretolab.runs import Runs, dataframe_table, is_dataframe, plain, runs_from_table
 
 __all__ = ["DENT_FACTOR", "DENT_POINTS", "GAP", "JUMP_WINDOW", "SCHEMA", "STEP_RATIO", "Cluster", "Core", "Gap", "Outcomes",
            "RegionFindings", "Report", "Suggestion", "analyze", "compare", "estimate_roughness",
@@ -996,17 +996,21 @@ def compare(runs: Runs, front, *, radius: float = 0.05, gap: float = GAP, tol: f
                    tol=tol, min_depth=min_depth, outcome_tol=outcome_tol, warnings=warnings, target=target)
 
 
-def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05, gap: float = GAP,
-            tol: float | None = None, min_depth: float | None = None, target: float | None = None) -> Report:
+def analyze(runs, /, *, names=None, alpha=None, seed=None, objectives=None, method_column=None, maximize=(),
+            radius: float = 0.05, gap: float = GAP, tol: float | None = None, min_depth: float | None = None,
+            target: float | None = None) -> Report:
     """The empirical front of a set of runs, its gaps and regions, and the verdict.
 
     Parameters
     ----------
-    runs : Runs or array_like, shape (n, m)
-        A :class:`paretolab.runs.Runs` (from :func:`paretolab.read_runs` or a sweep), or one
-        row of losses per run (objectives minimised) with ``names``, ``alpha`` and ``seed``.
-    alpha, seed : array_like, shape (n,), optional
-        With an array: the weighted-sum alpha and seed of each run.
+    runs : Runs, array_like of shape (n, m), or pandas.DataFrame
+        A :class:`paretolab.runs.Runs` (from :func:`paretolab.read_runs` or a sweep); one row
+        of losses per run (objectives minimised) with ``names``, ``alpha`` and ``seed``; or a
+        DataFrame, one run per row, read by :func:`paretolab.read_runs` with the roles
+        ``objectives``, ``alpha``, ``seed``, ``method_column``, ``maximize`` (column names).
+    alpha, seed : array_like, shape (n,), or str, optional
+        With an array: the weighted-sum alpha and seed of each run. With a DataFrame: the
+        names of their columns.
     radius, gap, tol, min_depth, target
         As in :func:`compare`.
 
@@ -1022,7 +1026,16 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, radius: float = 0.05,
     >>> len(a.regions), round(a.regions[0].alpha, 6), a.tunable
     (1, 1.0, 'no')
     """
-    if isinstance(runs, Runs):
+    roles = {"objectives": objectives, "method_column": method_column, "maximize": maximize}
+    table_roles = [k for k, v in roles.items() if v not in (None, (), [])]
+    if is_dataframe(runs):
+        if names is not None:
+            raise ParetolabError("names: a DataFrame names its columns; choose the objectives with objectives=[...]")
+        runs = runs_from_table(dataframe_table(runs), alpha=alpha, seed=seed, **roles)
+    elif table_roles:
+        raise ParetolabError(f"{table_roles[0]}: names columns of a DataFrame (or use paretolab.read_runs), got "
+                             f"{type(runs).__name__}")
+    elif isinstance(runs, Runs):
         given = [k for k, v in (("names", names), ("alpha", alpha), ("seed", seed)) if v is not None]
         if given:
             raise ParetolabError(f"{given[0]}: a Runs record carries its own {given[0]}; pass it only with an array "

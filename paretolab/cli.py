@@ -147,16 +147,26 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(fr, "the front (objectives, parameters, source)", "the front")
     an = commands.add_parser(
         "analyze",
-        help="the front, supported points, concave regions and alpha* of a CSV of losses",
-        description="Read objective values (one run per row) from a CSV with a header and report "
-        "the front, which points a weighted sum reaches, the concave regions with their critical "
-        "alpha and depth, and the balanced point. With alpha and seed columns, also the jumps "
-        "between neighbouring alphas and the alphas where seeds disagree.",
+        help="the verdict on your runs: a CSV, a store, an Optuna study or MLflow runs",
+        description="Read runs (final losses, one run per row) and report the front, which points a "
+        "weighted sum reaches, the gaps and concave regions with their critical alpha, the jumps "
+        "and where seeds disagree, and the balanced point. Sources: CSV files, results stores, "
+        "an Optuna storage with --study, or mlflow:EXPERIMENT (or mlflow --experiment-id ID).",
     )
-    an.add_argument("file", nargs="+", help="CSV files with a header line, or results stores (runs.sqlite); several "
-                    "with the same objectives are merged")
-    an.add_argument("--columns", help="objective columns by name or 0-based index, e.g. L0,L1 or 2,3 "
-                    "(default: L0, L1, ... if present, else every column but alpha, seed, ...)")
+    an.add_argument("file", nargs="+", help="CSV files with a header line, results stores (runs.sqlite), an Optuna "
+                    "storage URL or journal file (with --study), or mlflow:EXPERIMENT; several with the same "
+                    "objectives are merged")
+    an.add_argument("--objectives", help="the objective columns, e.g. L0,L1 (default: L0, L1, ... if present, else "
+                    "exactly two numeric columns besides alpha, seed, ...; an error lists them otherwise)")
+    an.add_argument("--alpha", help="the column of alpha (default: a column named alpha)")
+    an.add_argument("--seed", help="the column of the seed (default: a column named seed)")
+    an.add_argument("--method-column", help="the column of the method (default: a column named method)")
+    an.add_argument("--maximize", action="append", default=[], help="an objective that was maximised (negated, "
+                    "named -COL); repeat for several")
+    an.add_argument("--study", help="the Optuna study's name: FILE is then its storage URL (sqlite:///study.db) "
+                    "or journal file")
+    an.add_argument("--experiment-id", help="MLflow: the experiment's id (with the source mlflow)")
+    an.add_argument("--tracking-uri", help="MLflow: the tracking URI (default: $MLFLOW_TRACKING_URI)")
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
     an.add_argument("--runs", action="store_true", help="with --json: also the per-run arrays and the seeds of "
                     "each outcome")
@@ -324,9 +334,12 @@ def analyze_command(args, out=None, err=None) -> int:
             plot = figure_path(args.plot, name="--plot")
             if os.path.exists(plot):
                 raise ParetolabError(f"--plot: {plot!r} exists; choose a new file name")
-        runs = concat_runs([read_runs(f, args.columns) for f in args.file])
+        roles = {"objectives": args.objectives, "alpha": args.alpha, "seed": args.seed,
+                 "method_column": args.method_column, "maximize": args.maximize}
+        where = {"study": args.study, "experiment_id": args.experiment_id, "tracking_uri": args.tracking_uri}
+        runs = concat_runs([read_runs(f, **where, **roles) for f in args.file])
         report = analyze(runs, target=args.target)
-    except ValueError as exc:
+    except (ValueError, ImportError) as exc:  # ImportError: the extra a source needs
         print(f"paretolab analyze: error: {exc}", file=err)
         return 2
     if plot is not None:

@@ -27,7 +27,8 @@ import numpy as np
 
 from paretolab.errors import OutputExists, ParetolabError
 
-__all__ = ["Runs", "Training", "concat_runs", "plain", "read_csv"]
+__all__ = ["Runs", "Table", "Training", "concat_runs", "csv_table", "dataframe_table", "is_dataframe", "objective_columns", "plain", "read_csv",
+           "runs_from_table"]
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +250,19 @@ class Runs:
             cols[name if name not in cols else f"extra_{name}"] = v
         return cols
 
+    def to_pandas(self):
+        """The runs as a pandas DataFrame, one row per run, the columns of :meth:`columns`
+        (needs pandas); ``paretolab.read_runs(df)`` reads it back.
+
+        >>> Runs.from_arrays([[0.5, 1.5]], alpha=[1.0], seed=[0]).to_pandas()[["alpha", "L0", "L1"]].values.tolist()
+        [[1.0, 0.5, 1.5]]
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_pandas: pandas is not installed; pip install 'paretolab[pandas]'") from None
+        return pd.DataFrame({k: np.asarray(v) for k, v in self.columns().items()})
+
     def to_csv(self, path, *, overwrite: bool = False) -> None:
         """Write one row per run; refuse to replace an existing file unless ``overwrite``.
 
@@ -347,6 +361,21 @@ def _int_seeds(values: np.ndarray, where: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- CSV in
+@dataclass(frozen=True)
+class Table:
+    """Runs as columns, as a source outside paretolab holds them (a CSV, a DataFrame, an Optuna
+    study, MLflow runs), before roles are given: ``columns`` maps each name to one value per run
+    (numbers, or text where the source has text); ``objectives`` names the columns the source
+    itself says were minimised (an Optuna study's values), else empty; ``warnings`` what was
+    left out (e.g. trials that did not complete); ``source`` where it came from."""
+
+    columns: dict
+    source: str
+    objectives: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    lines: np.ndarray | None = None  # the file's line of each row, for messages (a CSV)
+
+
 def existing_file(path, what: str) -> str:
     """``path`` as a string if it names a file; else a :class:`ParetolabError` expecting ``what``."""
     path = os.fspath(path)
@@ -379,54 +408,11 @@ def _flag(text: str, path: str, line: int, column: str, blank: bool = False) -> 
     raise ParetolabError(f"{path}: line {line}, column {column!r}: expected 0/1 or true/false, got {text!r}")
 
 
-def choose_columns(header: list[str], columns, where: str) -> list[int]:
-    """Indices of the objective columns of a table: ``columns`` by name or 0-based index;
-    default: ``L0, L1, ...`` when present, else every column that is not a role column
-    (:data:`ROLE_COLUMNS`). At least two, or an error listing the columns present.
-
-    >>> choose_columns(["alpha", "seed", "loss", "penalty"], None, "runs.csv")
-    [2, 3]
-    """
-    chosen = _chosen(header, columns, where)
-    if len(chosen) < 2:
-        raise ParetolabError(f"columns: expected at least 2 objective columns, got {[header[i] for i in chosen]} "
-                             f"(columns present: {header})")
-    return chosen
-
-
-def _chosen(header: list[str], columns, where: str) -> list[int]:
-    if columns is None:
-        named = [header.index(n) for n in (f"L{j}" for j in range(len(header))) if n in header]
-        if len(named) >= 2:
-            return named
-        return [i for i, h in enumerate(header) if h.lower() not in ROLE_COLUMNS and not TRAINING_COLUMN.match(h)]
-    if isinstance(columns, str):
-        columns = [c.strip() for c in columns.split(",") if c.strip()]
-    chosen = []
-    for c in columns:
-        if isinstance(c, (int, np.integer)) or (isinstance(c, str) and c.isdigit() and c not in header):
-            i = int(c)
-            if not 0 <= i < len(header):
-                raise ParetolabError(f"columns: index {i} is out of range; {where} has {len(header)} columns: "
-                                     f"{header}")
-            chosen.append(i)
-        elif c in header:
-            chosen.append(header.index(c))
-        else:
-            raise ParetolabError(f"columns: {c!r} is not a column of {where}; columns present: {header}")
-    return chosen
-
-
-def read_csv(path, columns=None) -> Runs:
-    """Runs from a CSV with a header line, one run per row.
-
-    Objectives: ``columns`` by name or 0-based index, default ``L0, L1, ...`` if present, else
-    every column but the role columns ``method, alpha, epsilon, seed, converged, diverged,
-    failed, error, elapsed``, which are read when present. A row with an empty or non-finite
-    objective is kept; its losses are not usable (:attr:`Runs.dropped`, :meth:`Runs.finite`).
-    Text in UTF-8 (a byte-order mark is skipped) or UTF-16 with its byte-order mark; fields
-    separated by commas, semicolons or tabs, whichever the header line has most of; blank lines,
-    before the header too, are skipped.
+def read_csv(path, **roles) -> Runs:
+    """Runs from a CSV with a header line, one run per row (:func:`csv_table`, then the roles
+    of :func:`runs_from_table`: ``objectives``, ``alpha``, ``seed``, ``method_column``,
+    ``maximize``). A row with an empty or non-finite objective is kept; its losses are not
+    usable (:attr:`Runs.dropped`, :meth:`Runs.finite`).
 
     Examples
     --------
@@ -436,6 +422,16 @@ def read_csv(path, columns=None) -> Runs:
     >>> r = read_csv(p)
     >>> r.names, r.finite().objectives.tolist(), r.finite().alpha.tolist(), r.dropped
     (('L0', 'L1'), [[0.0, 1.0], [1.0, 0.0]], [0.1, 10.0], 1)
+    """
+    return runs_from_table(csv_table(path), **roles)
+
+
+def csv_table(path) -> Table:
+    """The columns of a CSV file as text, one value per row, with each row's line number.
+
+    Text in UTF-8 (a byte-order mark is skipped) or UTF-16 with its byte-order mark; fields
+    separated by commas, semicolons or tabs, whichever the header line has most of; blank lines,
+    before the header too, are skipped.
     """
     path = existing_file(path, "CSV file")
     with open(path, "rb") as fh:  # UTF-16 only with its byte-order mark; a UTF-8 one is skipped
@@ -462,41 +458,171 @@ def read_csv(path, columns=None) -> Runs:
     except csv.Error as exc:
         raise ParetolabError(f"{path}: expected CSV text, got {exc} (a binary file, UTF-16 without a byte-order "
                              f"mark, or a quote left open?); save it as UTF-8 CSV") from None
-    chosen = choose_columns(header, columns, path)
-    lower = [h.lower() for h in header]
-    role = {name: lower.index(name) for name in ROLE_COLUMNS if name in lower and lower.index(name) not in chosen}
-    K = len(rows)
-    obj = np.empty((K, len(chosen)))
-    numbers = {k: np.full(K, np.nan) for k in ("alpha", "epsilon", "seed", "elapsed") if k in role}
-    flags = {k: np.zeros(K, dtype=bool) for k in ("converged", "diverged", "failed") if k in role}
-    texts = {k: np.empty(K, dtype=object) for k in ("method", "error") if k in role}
-    lines = np.empty(K, dtype=int)
-    for i, (line, row) in enumerate(rows):
+    for line, row in rows:
         if len(row) != len(header):
             raise ParetolabError(f"{path}: line {line}: expected {len(header)} fields like the header, got {len(row)}")
-        obj[i] = [_number(row[j], path, line, header[j]) for j in chosen]
-        for k, arr in numbers.items():
-            arr[i] = _number(row[role[k]], path, line, header[role[k]])
-        for k, arr in flags.items():  # a blank "converged" is unknown: converged
-            arr[i] = _flag(row[role[k]], path, line, header[role[k]], blank=k == "converged")
-        for k, arr in texts.items():
-            arr[i] = row[role[k]].strip()
-        lines[i] = line
-    failed = flags.get("failed", np.zeros(K, dtype=bool))
-    error = texts.get("error", np.full(K, "", dtype=object))
-    seed = numbers.get("seed")
-    if seed is not None:
-        seed = None if not np.isfinite(seed).any() else _int_seeds(seed, f"{path}: column {header[role['seed']]!r}")
-    method = texts.get("method", "linear" if "alpha" in numbers else "unknown")
+    cells = np.array([row for _, row in rows], dtype=object).reshape(len(rows), len(header))
+    columns = {h: np.char.strip(cells[:, j].astype(str)).astype(object) for j, h in enumerate(header)}
+    return Table(columns, path, lines=np.array([line for line, _ in rows], dtype=int))
+
+
+def is_dataframe(obj) -> bool:
+    """A pandas DataFrame (checked without importing pandas)."""
+    return type(obj).__name__ == "DataFrame" and hasattr(obj, "columns") and hasattr(obj, "to_numpy")
+
+
+def dataframe_table(df) -> Table:
+    """A pandas DataFrame as a :class:`Table` (its columns by name, one value per row)."""
+    columns = {}
+    for c in df.columns:
+        values = df[c].to_numpy()
+        columns[str(c)] = values if values.dtype.kind in "biuf" else values.astype(object)
+    return Table(columns, "DataFrame")
+
+
+def runs_from_table(table: Table, *, objectives=None, alpha=None, seed=None, method_column=None,
+                    maximize=()) -> Runs:
+    """Runs from a :class:`Table`, each column in its role.
+
+    ``alpha``, ``seed`` and ``method_column`` name the columns of those roles (default: the
+    columns named ``alpha``, ``seed``, ``method``, any case, when present); ``epsilon``,
+    ``converged``, ``diverged``, ``failed``, ``error`` and ``elapsed`` are read when present.
+    ``objectives`` names the objectives (names or 0-based indices, a list or ``"A,B"``); without
+    it: the ones the source names (an Optuna study's values), else ``L0, L1, ...`` when present,
+    else exactly two numeric columns besides the roles; with more or fewer candidates it is an
+    error that lists them (never a column the user did not name minimised when in doubt).
+    ``maximize`` names objectives that were maximised: this is the one place they are negated
+    (so every front, hull and alpha* is about minimising); they are named ``-NAME``.
+
+    >>> t = Table({"beta": np.array([0.5, 2.0]), "loss": np.array([0.1, 0.4]),
+    ...            "acc": np.array([0.9, 0.7])}, "table")
+    >>> r = runs_from_table(t, alpha="beta", maximize=["acc"])
+    >>> r.names, r.objectives.tolist(), r.alpha.tolist()
+    (('loss', '-acc'), [[0.1, -0.9], [0.4, -0.7]], [0.5, 2.0])
+    """
+    header = list(table.columns)
+    K = len(next(iter(table.columns.values()))) if header else 0
+    lines = table.lines if table.lines is not None else np.arange(K)
+    where = table.source
+
+    def named(arg, name):
+        if arg not in table.columns:
+            raise ParetolabError(f"{name}: expected a column of {where}, got {arg!r}; columns present: {header}")
+        return arg
+
+    lower = {}
+    for h in header:
+        lower.setdefault(h.lower(), h)
+    given = {"alpha": alpha, "seed": seed, "method": method_column}
+    arg_names = {"alpha": "alpha", "seed": "seed", "method": "method_column"}
+    role = {k: named(v, arg_names[k]) if v is not None else lower.get(k) for k, v in given.items()}
+    role.update({k: lower.get(k) for k in ROLE_COLUMNS if k not in role})
+    chosen = objective_columns(table, objectives, {v for v in role.values() if v is not None})
+    role = {k: v for k, v in role.items() if v is not None and v not in chosen}
+    maximize = [maximize] if isinstance(maximize, str) else list(maximize or ())
+    for c in maximize:
+        if c not in chosen:
+            raise ParetolabError(f"maximize: expected objectives among {chosen}, got {c!r}")
+
+    def numbers(name):
+        return _numbers(table.columns[name], where, lines, name)
+
+    obj = np.column_stack([numbers(c) * (-1.0 if c in maximize else 1.0) for c in chosen]) if K else \
+        np.empty((0, len(chosen)))
+    flags = {k: _flags(table.columns[role[k]], where, lines, role[k], blank=k == "converged")
+             for k in ("converged", "diverged", "failed") if k in role}
+    texts = {k: np.array([str(v).strip() for v in table.columns[role[k]]], dtype=object)
+             for k in ("method", "error") if k in role}
+    alpha_values = numbers(role["alpha"]) if "alpha" in role else None
+    seed_values = None
+    if "seed" in role:
+        seed_values = numbers(role["seed"])
+        seed_values = _int_seeds(seed_values, f"{where}: column {role['seed']!r}") if np.isfinite(seed_values).any() \
+            else None
+    method = texts.get("method", "linear" if alpha_values is not None else "unknown")
     if isinstance(method, np.ndarray):  # files written before the epsilon-constraint was named "eps"
         method = np.where(method == "mdmm", "eps", method)
+    failed = flags.get("failed", np.zeros(K, dtype=bool))
     runs = Runs.from_arrays(
-        obj, names=[header[j] for j in chosen],
-        method=method,
-        alpha=numbers.get("alpha"), epsilon=numbers.get("epsilon"), seed=seed,
-        converged=flags["converged"] if "converged" in flags else None,
-        diverged=flags["diverged"] if "diverged" in flags else None,
-        failed=failed, error=error, source=path,
+        obj, names=[f"-{c}" if c in maximize else c for c in chosen], method=method, alpha=alpha_values,
+        epsilon=numbers(role["epsilon"]) if "epsilon" in role else None, seed=seed_values,
+        converged=flags.get("converged"), diverged=flags.get("diverged"), failed=failed,
+        error=texts.get("error", np.full(K, "", dtype=object)), source=where,
     )
-    elapsed = numbers.get("elapsed", np.full(K, np.nan))
-    return replace(runs, elapsed=elapsed, line=lines)
+    elapsed = numbers(role["elapsed"]) if "elapsed" in role else np.full(K, np.nan)
+    for w in table.warnings:
+        log.warning("%s: %s", where, w)
+    return replace(runs, elapsed=elapsed, line=table.lines)
+
+
+def objective_columns(table: Table, objectives=None, roles=()) -> list[str]:
+    """The names of a table's objective columns: ``objectives`` checked, or chosen as
+    :func:`runs_from_table` says, ``roles`` (column names) excluded from the candidates.
+
+    >>> objective_columns(Table({"alpha": [1.0], "loss": [0.5], "reg": [2.0]}, "t"), roles={"alpha"})
+    ['loss', 'reg']
+    """
+    header = list(table.columns)
+    if objectives is None and table.objectives:
+        objectives = list(table.objectives)
+    if objectives is not None:
+        if isinstance(objectives, str):
+            objectives = [c.strip() for c in objectives.split(",") if c.strip()]
+        chosen = []
+        for c in objectives:
+            if isinstance(c, (int, np.integer)) or (isinstance(c, str) and c.isdigit() and c not in header):
+                if not 0 <= int(c) < len(header):
+                    raise ParetolabError(f"objectives: index {int(c)} is out of range; {table.source} has "
+                                         f"{len(header)} columns: {header}")
+                chosen.append(header[int(c)])
+            elif c in header:
+                chosen.append(c)
+            else:
+                raise ParetolabError(f"objectives: {c!r} is not a column of {table.source}; columns present: {header}")
+        if len(chosen) < 2:
+            raise ParetolabError(f"objectives: expected at least 2 objective columns, got {chosen} (columns present: "
+                                 f"{header})")
+        return chosen
+    named = [f"L{j}" for j in range(len(header)) if f"L{j}" in table.columns]
+    if len(named) >= 2:
+        return named
+    candidates = [h for h in header if h not in roles and h.lower() not in ROLE_COLUMNS
+                  and not TRAINING_COLUMN.match(h) and _is_numeric(table.columns[h])]
+    if len(candidates) != 2:
+        raise ParetolabError(
+            f"objectives: expected exactly two numeric columns besides {sorted(roles) or 'the roles'} to take as the "
+            f"objectives to minimise, got {len(candidates)}: {candidates} (columns present: {header}); name them "
+            "with --objectives A,B (objectives=[...] in Python; a table of three objectives names its three)")
+    return candidates
+
+
+def _is_numeric(values) -> bool:
+    """A column of numbers: some value is one (a bad cell among numbers is reported where it is,
+    when the column is read; a column of words is not a candidate objective)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biuf":
+        return True
+    for v in arr.tolist():
+        try:
+            if v is not None and str(v).strip():
+                float(str(v))
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _numbers(values, where: str, lines, column: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biuf":
+        return arr.astype(float)
+    return np.array([_number("" if v is None else str(v), where, line, column) for v, line in zip(arr.tolist(), lines)],
+                    dtype=float)
+
+
+def _flags(values, where: str, lines, column: str, blank: bool) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype.kind in "biuf":
+        return np.where(np.isnan(arr.astype(float)), blank, arr.astype(float) != 0)
+    return np.array([_flag("" if v is None else str(v), where, line, column, blank=blank)
+                     for v, line in zip(arr.tolist(), lines)], dtype=bool)

@@ -72,7 +72,7 @@ def test_analyze_good_csv_text_and_json(tmp_path):
     "content, extra, message",
     [
         ("alpha,L0,L1\n1,0.5,x\n", [], "line 2, column 'L1'"),
-        ("a,b\n1,2\n", ["--columns", "a,zz"], "columns present: ['a', 'b']"),
+        ("a,b\n1,2\n", ["--objectives", "a,zz"], "columns present: ['a', 'b']"),
         ("a,b\n1,2\n1,2,3\n", [], "line 3"),
     ],
 )

@@ -1,0 +1,100 @@
+"""Runs from where they already live: roles of columns, DataFrames, the same report from every source."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import paretolab
+from paretolab.cli import main
+from paretolab.runs import Table, runs_from_table
+
+pd = pytest.importorskip("pandas")
+
+
+def concave_sweep(seeds=3):
+    """A weighted sum on the concave quarter circle: every seed at the L0 end below alpha* = 1
+    and at the L1 end above it (a jump), with a little noise."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for a in np.geomspace(0.1, 10, 9):
+        for s in range(seeds):
+            end = (0.0, 1.0) if a < 1 else (1.0, 0.0)
+            rows.append((a, s, end[0] + rng.normal(0, 1e-3), end[1] + rng.normal(0, 1e-3)))
+    return pd.DataFrame(rows, columns=["alpha", "seed", "L0", "L1"])
+
+
+def report_text(report):
+    """The report but its first line (which names the source)."""
+    return str(report).split("\n", 1)[1]
+
+
+def test_a_dataframe_a_csv_and_runs_give_the_same_report(tmp_path):
+    df = concave_sweep()
+    df.to_csv(tmp_path / "runs.csv", index=False)
+    from_csv = paretolab.analyze(paretolab.read_runs(tmp_path / "runs.csv"))
+    from_df = paretolab.analyze(df, objectives=["L0", "L1"], alpha="alpha", seed="seed")
+    from_read = paretolab.analyze(paretolab.read_runs(df))
+    assert from_df.tunable == from_csv.tunable == "no"
+    assert report_text(from_df) == report_text(from_csv) == report_text(from_read)
+    back = paretolab.read_runs(paretolab.read_runs(df).to_pandas())  # Runs -> DataFrame -> Runs
+    assert np.array_equal(back.objectives, df[["L0", "L1"]].to_numpy())
+    assert back.alpha.tolist() == df["alpha"].tolist() and back.seed.tolist() == df["seed"].tolist()
+
+
+def test_roles_by_name_and_a_maximised_metric():
+    # a beta-VAE style table: the weight is called beta, the seed rep, accuracy was maximised
+    df = concave_sweep().rename(columns={"alpha": "beta", "seed": "rep", "L1": "acc"})
+    df["acc"] = 1 - df["acc"]
+    runs = paretolab.read_runs(df, objectives="L0,acc", alpha="beta", seed="rep", maximize=["acc"])
+    assert runs.names == ("L0", "-acc")
+    assert np.allclose(runs.objectives[:, 1], -df["acc"].to_numpy())  # negated in one place: minimised
+    assert runs.alpha.tolist() == df["beta"].tolist() and runs.seed.tolist() == df["rep"].tolist()
+    assert paretolab.analyze(runs).tunable == "no"
+
+
+def test_doubt_about_the_objectives_is_an_error_that_lists_them():
+    # before: every column besides alpha and seed was minimised, val_accuracy and beta included
+    df = concave_sweep().rename(columns={"L0": "loss", "L1": "penalty"})
+    df["val_accuracy"] = 0.9
+    with pytest.raises(ValueError, match=r"exactly two numeric columns .* got 3: \['loss', 'penalty', "
+                                         r"'val_accuracy'\] .*--objectives"):
+        paretolab.read_runs(df)
+    assert paretolab.read_runs(df, objectives=["loss", "penalty"]).names == ("loss", "penalty")
+    three = Table({"f1": np.ones(2), "f2": np.ones(2), "f3": np.ones(2)}, "t")
+    with pytest.raises(ValueError, match=r"got 3: \['f1', 'f2', 'f3'\]"):
+        runs_from_table(three)
+    assert runs_from_table(three, objectives="f1,f2,f3").names == ("f1", "f2", "f3")
+    with pytest.raises(ValueError, match=r"alpha: expected a column of DataFrame, got 'beta'"):
+        paretolab.read_runs(df, alpha="beta")
+    with pytest.raises(ValueError, match=r"maximize: expected objectives among \['loss', 'penalty'\]"):
+        paretolab.read_runs(df, objectives="loss,penalty", maximize="val_accuracy")
+
+
+def test_options_that_do_not_apply_are_refused(tmp_path):
+    df = concave_sweep()
+    with pytest.raises(ValueError, match="objectives: names columns of a DataFrame"):
+        paretolab.analyze(df[["L0", "L1"]].to_numpy(), objectives=["L0", "L1"])
+    with pytest.raises(ValueError, match="study: applies to Optuna"):
+        paretolab.read_runs("mlflow:exp", study="x")
+    with pytest.raises(ValueError, match="experiment_id, tracking_uri: apply to MLflow"):
+        paretolab.read_runs(df, experiment_id="1")
+    with pytest.raises(ValueError, match="columns: not an option of read_runs"):
+        paretolab.read_runs(df, columns="L0,L1")
+    store = tmp_path / "runs.sqlite"
+    paretolab.sweep(lambda a, s: (a / (1 + a), 1 / (1 + a)), alphas=[0.5, 2.0], seeds=1, store=store,
+                    in_process=True, progress=False)
+    with pytest.raises(ValueError, match="alpha: a paretolab store knows the roles"):
+        paretolab.read_runs(store, alpha="x")
+
+
+def test_cli_roles(tmp_path, capsys):
+    df = concave_sweep().rename(columns={"alpha": "beta", "L1": "acc"})
+    df["acc"] = 1 - df["acc"]
+    df.to_csv(tmp_path / "runs.csv", index=False)
+    assert main(["analyze", str(tmp_path / "runs.csv"), "--alpha", "beta", "--maximize", "acc", "--objectives",
+                 "L0,acc"]) == 0
+    out = capsys.readouterr().out
+    assert "VERDICT" in out and "alpha* = 1" in out
+    assert main(["analyze", str(tmp_path / "runs.csv")]) == 2  # beta and acc unnamed: L0, beta, acc
+    assert "exactly two numeric columns" in capsys.readouterr().err
