@@ -153,3 +153,44 @@ def _inside(points_unit: np.ndarray, a: np.ndarray, b: np.ndarray, resolution: f
     t = ((points_unit - a) @ d) / max(float(d @ d), 1e-300)
     far = (np.linalg.norm(points_unit - a, axis=1) > resolution) & (np.linalg.norm(points_unit - b, axis=1) > resolution)
     return (t > 0) & (t < 1) & far
+
+
+def covered_range(runs: Runs, method: str | None = None) -> tuple[str, float, float]:
+    """The method to continue (default: the weighted sum when there are runs of it, else the
+    first method) and the range of values its runs cover (alpha > 0, or eps).
+
+    >>> covered_range(Runs.from_arrays([[0, 1], [1, 0]], alpha=[0.1, 10.0]))
+    ('linear', 0.1, 10.0)
+    """
+    methods = list(dict.fromkeys(runs.method.tolist()))
+    method = method or ("linear" if "linear" in methods else methods[0] if methods else "linear")
+    if method not in methods:
+        raise ParetolabError(f"method: the runs are of {methods}, got {method!r}")
+    mine = runs.method == method
+    values = runs.epsilon[mine] if method == "eps" else runs.alpha[mine]
+    values = values[np.isfinite(values) & ((values > 0) if method != "eps" else True)]
+    if values.size < 2 or values.min() == values.max():
+        raise ParetolabError(f"runs: placing more runs of {method!r} needs runs at two values at least to span a "
+                             f"range, got {np.unique(values).tolist()}")
+    return method, float(values.min()), float(values.max())
+
+
+def next_values(runs: Runs, count: int, *, method: str | None = None) -> tuple[str, list[Proposal]]:
+    """The values an ``auto`` plan would run next on these runs (any source): up to ``count``
+    values of ``method`` over the range they cover, widest unreached stretch first, and the
+    findings (proposals without a value). For a tuning loop that is not paretolab's: write
+    them as a plan, or enqueue them into an Optuna study.
+
+    >>> x = np.linspace(0, 1, 2001)
+    >>> front = np.c_[x, (1 - np.sqrt(x)) ** 2]               # convex
+    >>> runs = Runs.from_arrays([front[np.argmin(front[:, 0] + a * front[:, 1])] for a in (0.1, 10.0)],
+    ...                         alpha=[0.1, 10.0], seed=[0, 0])
+    >>> method, todo = next_values(runs, 1)
+    >>> method, [round(p.value, 2) for p in todo if p.value is not None]
+    ('linear', [1.0])
+    """
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+        raise ParetolabError(f"count: expected an integer >= 1, got {count!r}")
+    method, lo, hi = covered_range(runs, method)
+    return method, propose(runs.subset(runs.method == method), method, lo, hi, int(count))
+

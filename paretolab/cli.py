@@ -153,20 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and where seeds disagree, and the balanced point. Sources: CSV files, results stores, "
         "an Optuna storage with --study, or mlflow:EXPERIMENT (or mlflow --experiment-id ID).",
     )
-    an.add_argument("file", nargs="+", help="CSV files with a header line, results stores (runs.sqlite), an Optuna "
-                    "storage URL or journal file (with --study), or mlflow:EXPERIMENT; several with the same "
-                    "objectives are merged")
-    an.add_argument("--objectives", help="the objective columns, e.g. L0,L1 (default: L0, L1, ... if present, else "
-                    "exactly two numeric columns besides alpha, seed, ...; an error lists them otherwise)")
-    an.add_argument("--alpha", help="the column of alpha (default: a column named alpha)")
-    an.add_argument("--seed", help="the column of the seed (default: a column named seed)")
-    an.add_argument("--method-column", help="the column of the method (default: a column named method)")
-    an.add_argument("--maximize", action="append", default=[], help="an objective that was maximised (negated, "
-                    "named -COL); repeat for several")
-    an.add_argument("--study", help="the Optuna study's name: FILE is then its storage URL (sqlite:///study.db) "
-                    "or journal file")
-    an.add_argument("--experiment-id", help="MLflow: the experiment's id (with the source mlflow)")
-    an.add_argument("--tracking-uri", help="MLflow: the tracking URI (default: $MLFLOW_TRACKING_URI)")
+    _source_options(an)
     an.add_argument("--json", action="store_true", help="print the analysis as JSON")
     an.add_argument("--runs", action="store_true", help="with --json: also the per-run arrays and the seeds of "
                     "each outcome")
@@ -174,6 +161,20 @@ def build_parser() -> argparse.ArgumentParser:
                     "balanced trade-off)")
     an.add_argument("--plot", help="write the front figure (and, with an alpha column, L0 and L1 against "
                     "alpha) to this file; .png, .svg or .pdf")
+    nx = commands.add_parser(
+        "next",
+        help="the alphas (or eps) to run next on runs you have, for your own tuning loop",
+        description="Where an auto plan would place the next runs on these runs (any source, as for "
+        "analyze): the widest stretch of the front not reached yet, at the slope of the chord across it. "
+        "Prints them, writes them as a JSON plan (--out), or enqueues them into the Optuna study read "
+        "(--enqueue, with --study): paretolab chooses, your loop runs them.",
+    )
+    _source_options(nx)
+    nx.add_argument("--count", type=int, required=True, help="how many values (each for every seed of the runs)")
+    nx.add_argument("--method", help="linear, chebyshev or eps (default: linear when the runs have it)")
+    nx.add_argument("--out", help="write the plan as JSON to this new file")
+    nx.add_argument("--enqueue", action="store_true", help="with --study: enqueue the values as trials, with the "
+                    "param names of --alpha and --seed (default alpha, seed)")
     rf = commands.add_parser(
         "refine",
         help="continue a --fn store's sweep where its front is thinnest (an adaptive plan)",
@@ -320,11 +321,8 @@ def analyze_command(args, out=None, err=None) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     from paretolab.analysis import analyze
-    from paretolab.sources import read_runs
 
     try:
-        from paretolab.runs import concat_runs
-
         if args.runs and not args.json:
             raise ParetolabError("--runs: applies to the JSON report; add --json")
         plot = None
@@ -334,10 +332,7 @@ def analyze_command(args, out=None, err=None) -> int:
             plot = figure_path(args.plot, name="--plot")
             if os.path.exists(plot):
                 raise ParetolabError(f"--plot: {plot!r} exists; choose a new file name")
-        roles = {"objectives": args.objectives, "alpha": args.alpha, "seed": args.seed,
-                 "method_column": args.method_column, "maximize": args.maximize}
-        where = {"study": args.study, "experiment_id": args.experiment_id, "tracking_uri": args.tracking_uri}
-        runs = concat_runs([read_runs(f, **where, **roles) for f in args.file])
+        runs = _read_sources(args)
         report = analyze(runs, target=args.target)
     except (ValueError, ImportError) as exc:  # ImportError: the extra a source needs
         print(f"paretolab analyze: error: {exc}", file=err)
@@ -382,6 +377,73 @@ def refine_command(args, out=None, err=None) -> int:
     for reason, n in reasons.items():
         print(f"  {n} run(s): {reason}", file=out)
     print(f"next: paretolab analyze {args.store}", file=out)
+    return 0
+
+
+def _source_options(parser) -> None:
+    """Where runs are read from and the roles of their columns (analyze, next)."""
+    parser.add_argument("file", nargs="+", help="CSV files with a header line, results stores (runs.sqlite), an "
+                        "Optuna storage URL or journal file (with --study), or mlflow:EXPERIMENT; several with the "
+                        "same objectives are merged")
+    parser.add_argument("--objectives", help="the objective columns, e.g. L0,L1 (default: L0, L1, ... if present, "
+                        "else exactly two numeric columns besides alpha, seed, ...; an error lists them otherwise)")
+    parser.add_argument("--alpha", help="the column (or Optuna/MLflow param) of alpha (default: alpha)")
+    parser.add_argument("--seed", help="the column (or param) of the seed (default: seed)")
+    parser.add_argument("--method-column", help="the column of the method (default: a column named method)")
+    parser.add_argument("--maximize", action="append", default=[], help="an objective that was maximised "
+                        "(negated, named -COL); repeat for several")
+    parser.add_argument("--study", help="the Optuna study's name: FILE is then its storage URL "
+                        "(sqlite:///study.db) or journal file")
+    parser.add_argument("--experiment-id", help="MLflow: the experiment's id (with the source mlflow)")
+    parser.add_argument("--tracking-uri", help="MLflow: the tracking URI (default: $MLFLOW_TRACKING_URI)")
+
+
+def _read_sources(args):
+    from paretolab.runs import concat_runs
+    from paretolab.sources import read_runs
+
+    roles = {"objectives": args.objectives, "alpha": args.alpha, "seed": args.seed,
+             "method_column": args.method_column, "maximize": args.maximize}
+    where = {"study": args.study, "experiment_id": args.experiment_id, "tracking_uri": args.tracking_uri}
+    return concat_runs([read_runs(f, **where, **roles) for f in args.file])
+
+
+def next_command(args, out=None, err=None) -> int:
+    """Run ``paretolab next``; returns the exit status."""
+    import json
+
+    from paretolab.adaptive import next_values
+
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    try:
+        if args.enqueue and not args.study:
+            raise ParetolabError("--enqueue: enqueues into an Optuna study; give the study with --study")
+        if args.out and os.path.exists(args.out):
+            raise ParetolabError(f"--out: {args.out!r} exists; choose a new file name")
+        runs = _read_sources(args)
+        method, proposals = next_values(runs, args.count, method=args.method)
+    except (ValueError, ImportError) as exc:
+        print(f"paretolab next: error: {exc}", file=err)
+        return 2
+    values = [p.value for p in proposals if p.value is not None]
+    seeds = sorted(set(runs.seed.tolist())) if runs.seed is not None else []
+    plan = {"method": method, "values": values, "seeds": seeds,
+            "reasons": [p.reason for p in proposals if p.value is not None],
+            "findings": [p.reason for p in proposals if p.value is None]}
+    for p in proposals:
+        print(f"{method} {p.value:.6g}: {p.reason}" if p.value is not None else f"no more runs: {p.reason}", file=out)
+    if args.out:
+        with open(args.out, "x") as fh:
+            json.dump(plan, fh, indent=1)
+        print(f"plan: {args.out}", file=out)
+    if args.enqueue:
+        from paretolab.optuna_source import enqueue
+
+        name = {"eps": "epsilon"}.get(method, args.alpha or "alpha")
+        params = [{name: v, **({args.seed or "seed": s} if seeds else {})} for v in values for s in (seeds or [None])]
+        n = enqueue(args.file[0], args.study, params)
+        print(f"enqueued {n} trial(s) into the study {args.study!r} of {args.file[0]}", file=out)
     return 0
 
 
@@ -655,6 +717,8 @@ def _dispatch(parser, args) -> int:
         return analyze_command(args)
     if args.command == "refine":
         return refine_command(args)
+    if args.command == "next":
+        return next_command(args)
     parser.print_help()
     return 0
 

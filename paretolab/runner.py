@@ -17,7 +17,7 @@ from concurrent.futures import Future, as_completed
 
 import numpy as np
 
-from paretolab.adaptive import parse_auto
+from paretolab.adaptive import covered_range, parse_auto
 from paretolab.errors import ExecutorError, ParetolabError, ReturnValueError, check_positive
 from paretolab.plan import check_applicable, check_method, parse_seeds, parse_values
 from paretolab.progress import progress_bar
@@ -430,21 +430,13 @@ def refine(store, budget: int, *, method: str | None = None, executor=None, jobs
     if not identity.get("function") or not len(runs):
         raise ParetolabError(f"store: {os.fspath(store)!r} holds no runs of a function to refine; sweep into it first "
                              "(paretolab sweep --fn ... --store ...)")
-    methods = list(dict.fromkeys(runs.method.tolist()))
-    method = method or ("linear" if "linear" in methods else methods[0])
-    if method not in methods:
-        raise ParetolabError(f"method: the store holds runs of {methods}, got {method!r}")
+    method, lo, hi = covered_range(runs, method)
     mine = runs.subset(runs.method == method)
-    values = mine.epsilon if method == "eps" else mine.alpha
-    values = values[np.isfinite(values) & ((values > 0) if method != "eps" else True)]
-    if values.size < 2 or values.min() == values.max():
-        raise ParetolabError(f"store: refining needs runs of {method!r} at two values at least to span a range, got "
-                             f"{np.unique(values).tolist()}")
     spent = int(sum(1 for p in mine.extra.get("placed", []) if p))
     plan = [p for p in plans if p["method"] == method][-1:] or [{"seeds": sorted(set(mine.seed.tolist())),
                                                                "settings": {}}]
     settings = plan[0].get("settings") or {}
-    spec = f"auto:{values.min():.17g}:{values.max():.17g}"
+    spec = f"auto:{lo:.17g}:{hi:.17g}"
     fn = load_function(identity["function"], name="store function")
     kwargs = {"epsilons" if method == "eps" else "alphas": spec}
     if method == "chebyshev":

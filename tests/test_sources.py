@@ -98,3 +98,26 @@ def test_cli_roles(tmp_path, capsys):
     assert "VERDICT" in out and "alpha* = 1" in out
     assert main(["analyze", str(tmp_path / "runs.csv")]) == 2  # beta and acc unnamed: L0, beta, acc
     assert "exactly two numeric columns" in capsys.readouterr().err
+
+
+def test_next_places_the_values_a_users_own_loop_runs_next(tmp_path, capsys):
+    # a convex front x^0.5 + y^0.5 = 1 swept at alphas 0.01, 0.1 and 100: the stretch between
+    # alpha 0.1 and 100 is unreached, and the chord's slope across it is the alpha that lands inside
+    x = np.linspace(0, 1, 4001)
+    front = np.c_[x, (1 - np.sqrt(x)) ** 2]
+    rows = [(a, s, *front[np.argmin(front[:, 0] + a * front[:, 1])]) for a in (0.01, 0.1, 100.0) for s in (0, 1)]
+    pd.DataFrame(rows, columns=["alpha", "seed", "L0", "L1"]).to_csv(tmp_path / "runs.csv", index=False)
+    plan_path = tmp_path / "plan.json"
+    assert main(["next", str(tmp_path / "runs.csv"), "--count", "1", "--out", str(plan_path)]) == 0
+    import json
+
+    plan = json.loads(plan_path.read_text())
+    a, b = front[np.argmin(front[:, 0] + 0.1 * front[:, 1])], front[np.argmin(front[:, 0] + 100 * front[:, 1])]
+    chord = (b[0] - a[0]) / (a[1] - b[1])  # the alpha at which both ends weigh the same
+    assert plan["method"] == "linear" and plan["seeds"] == [0, 1]
+    assert plan["values"] == [pytest.approx(chord, rel=1e-9)]
+    capsys.readouterr()
+    assert main(["next", str(tmp_path / "runs.csv"), "--count", "1", "--out", str(plan_path)]) == 2
+    assert "--out: " in capsys.readouterr().err  # never overwritten
+    assert main(["next", str(tmp_path / "runs.csv"), "--count", "1", "--enqueue"]) == 2
+    assert "--enqueue: enqueues into an Optuna study" in capsys.readouterr().err
