@@ -32,7 +32,8 @@ __all__ = ["Runs", "Table", "Training", "concat_runs", "csv_table", "dataframe_t
 
 log = logging.getLogger(__name__)
 
-ROLE_COLUMNS = ("method", "alpha", "epsilon", "seed", "converged", "diverged", "failed", "error", "elapsed", "status")
+ROLE_COLUMNS = ("method", "alpha", "epsilon", "seed", "converged", "diverged", "failed", "error", "elapsed", "status",
+                "trial", "run_id", "run_name")
 """CSV columns that say how a run was made or how it ended; never taken as objectives."""
 TRAINING_COLUMN = re.compile(r"^(?:w\d+|x\d+|lambda\d+|grad_norm|avg_grad_norm)$")
 """What :meth:`Runs.to_csv` writes besides objectives and roles (weights, parameters, training

@@ -23,8 +23,8 @@ def test_readme_main_command_installs_cpu_torch_first():
     assert "torch==2.13.0" in main and main.endswith("paretolab run")
 
 
-def test_readme_python_examples_run():
-    first, own_problem, own_loop = readme_blocks("python")
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    first, own_problem, own_loop, optuna_loop = readme_blocks("python")
     namespace: dict = {}
     exec(compile(first, "README.md", "exec"), namespace)
     region, front = namespace["region"], namespace["front"]
@@ -39,3 +39,10 @@ def test_readme_python_examples_run():
     exec(compile(own_loop, "README.md", "exec"), namespace)
     assert abs(namespace["l1"] - 1.0) < 1e-3  # the eps-constraint run ends on its bound
     assert 0 < namespace["l0"] < 1.0  # and fits (least squares has mean |w| = 1.3 and L0 = 0.01)
+    monkeypatch.chdir(tmp_path)  # the Optuna example writes study.db where it runs
+    namespace = {}
+    exec(compile(optuna_loop, "README.md", "exec"), namespace)
+    report = namespace["report"]
+    assert len(report.runs) == 20 and report.tunable == "no"
+    assert [round(g.alpha, 2) for g in report.gaps if g.kind != "unresolved"] == [1.0]
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,31 @@ def test_next_places_the_values_a_users_own_loop_runs_next(tmp_path, capsys):
     assert "--out: " in capsys.readouterr().err  # never overwritten
     assert main(["next", str(tmp_path / "runs.csv"), "--count", "1", "--enqueue"]) == 2
     assert "--enqueue: enqueues into an Optuna study" in capsys.readouterr().err
+
+
+def test_an_optuna_study_through_the_cli_and_enqueue(tmp_path, capsys):
+    optuna = pytest.importorskip("optuna")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    df = concave_sweep(seeds=2)
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    study = optuna.create_study(study_name="alpha", storage=storage, directions=["minimize", "minimize"])
+    for row in df.itertuples():
+        study.enqueue_trial({"alpha": row.alpha, "seed": row.seed})
+        trial = study.ask()
+        a, s = trial.suggest_float("alpha", 0.01, 100, log=True), trial.suggest_int("seed", 0, 9)
+        assert (a, s) == (row.alpha, row.seed)
+        study.tell(trial, [row.L0, row.L1])
+    df.to_csv(tmp_path / "runs.csv", index=False)
+    assert main(["analyze", str(tmp_path / "runs.csv"), "--json"]) == 0
+    from_csv = json.loads(capsys.readouterr().out)
+    assert main(["analyze", storage, "--study", "alpha", "--objectives", "value0,value1", "--json"]) == 0
+    from_optuna = json.loads(capsys.readouterr().out)
+    for d in (from_csv, from_optuna):
+        d.pop("source"), d.pop("names")
+    assert from_optuna == from_csv  # the same report through Optuna as through a CSV
+    assert main(["next", storage, "--study", "alpha", "--objectives", "value0,value1", "--count", "2",
+                 "--enqueue"]) == 0
+    waiting = [t for t in study.get_trials() if t.state == optuna.trial.TrialState.WAITING]
+    fixed = [t.system_attrs["fixed_params"] for t in waiting]  # what the user's next trials will get
+    assert len(fixed) == 2 and {f["seed"] for f in fixed} == {0, 1}
+    assert all(f["alpha"] == pytest.approx(1.0, rel=1e-2) for f in fixed)  # the chord's slope: alpha* = 1
