@@ -75,7 +75,7 @@ def runs_to_cover(make, front, sizes) -> tuple[int | None, float]:
 
 
 def sweep(fn, n, **kw):
-    return sweep_function(fn, seeds=SEEDS, jobs=1, progress=False, **kw)
+    return sweep_function(fn, seeds=SEEDS, in_process=True, progress=False, **kw)
 
 
 def main(argv=None):

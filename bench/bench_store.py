@@ -60,11 +60,11 @@ def main(argv=None):
     plan = _plan(n)
     rows = []
     rows.append(("plain loop (no paretolab)", _time(lambda: [noop(float(i), i) for i in range(n)], args.repeat)))
-    rows.append(("sweep serial, no store", _time(lambda: sweep(noop, jobs=1, **plan), args.repeat)))
-    rows.append(("sweep serial, SQLite store", _time(lambda: sweep(noop, jobs=1, store=fresh(), **plan), args.repeat)))
+    rows.append(("sweep serial, no store", _time(lambda: sweep(noop, in_process=True, **plan), args.repeat)))
+    rows.append(("sweep serial, SQLite store", _time(lambda: sweep(noop, in_process=True, store=fresh(), **plan), args.repeat)))
     path = fresh()
-    sweep(noop, jobs=1, store=path, **plan)
-    rows.append(("sweep resume, all stored", _time(lambda: sweep(noop, jobs=1, store=path, **plan), args.repeat)))
+    sweep(noop, in_process=True, store=path, **plan)
+    rows.append(("sweep resume, all stored", _time(lambda: sweep(noop, in_process=True, store=path, **plan), args.repeat)))
     with ProcessPoolExecutor(jobs) as pool:
         list(pool.map(noop, [0.0] * jobs, [0] * jobs))  # warm
         rows.append((f"ProcessPoolExecutor.map x{jobs} (bare)",

@@ -574,8 +574,8 @@ def default_jobs() -> int:
 
 class SerialExecutor:
     """Runs each call in the driver, at ``submit`` (``concurrent.futures`` protocol); what
-    ``make_executor(jobs=1)`` gives. :func:`sweep_function` treats it as ``jobs=1``: one run at a
-    time, each recorded as soon as it finishes."""
+    ``make_executor(in_process=True)`` gives. :func:`sweep_function` treats it as
+    ``in_process=True``: one run at a time, each recorded as soon as it finishes (not crash-safe)."""
 
     def submit(self, fn, /, *args, **kwargs):
         f = Future()
