@@ -444,12 +444,22 @@ def weighted_sum_optimum(points, alpha, /):
     lowest L1, then the first in input order. ``alpha`` may be a scalar (returns ``int``) or an
     array (returns an integer array of the same shape); ``alpha = inf`` minimises L1 alone.
 
+    Scale: like the other utilities, the lower convex hull is found with the objectives
+    rescaled to ``[0, 1]`` over the points (``alpha`` converted to those units, ``alpha *
+    span1 / span0``), and which side of an edge's critical alpha ``alpha`` falls on is decided
+    on the points' own differences, ``alpha * (A1 - B1)`` against ``B0 - A0``, taken apart into
+    mantissas and exponents so that nothing overflows or underflows: multiplying an
+    objective by any positive factor (1e-300 to 1e300) changes no answer, and no warning is
+    raised.
+
     Examples
     --------
     >>> front = [[0.0, 1.0], [0.4, 0.4], [1.0, 0.0]]
     >>> weighted_sum_optimum(front, 0.1), weighted_sum_optimum(front, 10.0)
     (0, 2)
     >>> weighted_sum_optimum(front, [0.5, 1.0, 2.0])
+    array([0, 1, 2])
+    >>> weighted_sum_optimum(np.array(front) * 1e-200, [0.5, 1.0, 2.0])  # same at any scale
     array([0, 1, 2])
     """
     pts = as_points(points)
@@ -459,12 +469,96 @@ def weighted_sum_optimum(points, alpha, /):
     if pts.shape[0] == 0:
         raise ParetolabError("points: expected at least one point, got none")
     order = np.lexsort((np.arange(pts.shape[0]), pts[:, 1], pts[:, 0]))
-    s = pts[order]
-    vertices = _lower_hull(np.ascontiguousarray(s[:, 0]), np.ascontiguousarray(s[:, 1]))
-    crit = _edge_alphas(s[vertices])
-    pick = vertices[np.searchsorted(crit, a, side="left")]
-    result = order[pick]
+    s0, s1 = pts[order, 0], pts[order, 1]
+    # overflow and underflow are handled (ranges beyond the float range are halved, values
+    # or cross products far below the extent become 0): none of them may warn
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        (x, span0), (y, span1) = _unit_column(s0), _unit_column(s1)
+        vertices = _lower_hull(x, y)
+        if vertices.size == 1:
+            k = np.zeros(a.size, dtype=np.intp)
+        else:
+            flat = a.reshape(-1)
+            # the position among the critical alphas, in the unit square ...
+            crit = np.diff(x[vertices]) / -np.diff(y[vertices])
+            k = np.searchsorted(crit, _times_ratio(flat, span1, span0), side="left")
+            # ... then settled on the points' own differences (one rounding, as in floats)
+            k = _settle(flat, k, _edge_differences(s0[vertices], s1[vertices]))
+    result = order[vertices[k]].reshape(a.shape)
     return int(result) if np.ndim(result) == 0 else result
+
+
+def _unit_column(c: np.ndarray) -> tuple[np.ndarray, tuple[float, int]]:
+    """One objective scaled to [0, 1] over its range (a zero range counts as 1, as in
+    :func:`extent`), and that range as ``(value, log2 factor)``: a range beyond the largest
+    float (values from -1e308 to 1e308) is taken of the halved values. Call it under
+    ``np.errstate(over="ignore", under="ignore")``."""
+    lo, hi = c.min(), c.max()
+    span = hi - lo
+    halved = 0
+    if not math.isfinite(span):
+        c, lo, span, halved = c * 0.5, lo * 0.5, hi * 0.5 - lo * 0.5, 1
+    if not span > 0:
+        span = 1.0
+    return np.ascontiguousarray((c - lo) / span), (float(span), halved)
+
+
+def _times_ratio(a: np.ndarray, num: tuple[float, int], den: tuple[float, int]) -> np.ndarray:
+    """``a * num / den`` for spans ``(value, log2 factor)``, saturating to 0 and inf instead of
+    overflowing in between (``0 -> 0``, ``inf -> inf``)."""
+    ma, ea = np.frexp(a)
+    mn, en = math.frexp(num[0])
+    md, ed = math.frexp(den[0])
+    return np.ldexp(ma * (mn / md), ea + (en + num[1] - ed - den[1]))
+
+
+def _edge_differences(v0: np.ndarray, v1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For the edges of a hull with vertices ``(v0, v1)`` (v0 increasing, v1 decreasing): the
+    mantissas of ``dx = diff(v0)`` and ``dy = -diff(v1)`` and the exponent of ``dy / dx``, so
+    that ``a * dy > dx`` is ``ldexp(ma * my, ea + e) > mx``. A difference that overflows is
+    taken of the halved values (both: their ratio stays)."""
+    v = np.stack((v0, v1))
+    d = np.diff(v, axis=1)
+    if not np.isfinite(d).all():
+        d = np.diff(v * 0.5, axis=1)
+    m, e = np.frexp(d)
+    return m[0], -m[1], e[1] - e[0]
+
+
+def _settle(a: np.ndarray, k: np.ndarray, edges: tuple) -> np.ndarray:
+    """Move each hull position ``k`` until ``a`` is beyond the critical alpha of the edge before
+    it and not beyond that of the edge after it.
+
+    ``a`` is beyond edge ``j`` (from vertex ``j`` to ``j + 1``) when ``a * dy[j] > dx[j]``: the
+    next vertex is strictly better. It is formed from mantissas and exponents
+    (:func:`_edge_differences`): one rounding, like ``a * dy`` in floats, but no overflow or
+    underflow at any scale. A tie is not beyond: it goes to the lower L0.
+    """
+    mx, my, e = edges
+    ma, ea = np.frexp(a)
+    last = mx.size - 1
+
+    def beyond(rows, j):
+        return np.ldexp(ma[rows] * my[j], ea[rows] + e[j]) > mx[j]
+
+    every = slice(None)
+    k = np.minimum(k, last + 1)
+    back = (k > 0) & ~beyond(every, np.maximum(k - 1, 0))
+    on = (k <= last) & beyond(every, np.minimum(k, last))
+    if not (back.any() or on.any()):  # the usual case: the unit square's answer stands
+        return k
+    rows = np.flatnonzero(back)
+    while rows.size:  # back while the edge before k is not crossed
+        k[rows] -= 1
+        rows = rows[k[rows] > 0]
+        rows = rows[~beyond(rows, k[rows] - 1)]
+    rows = np.flatnonzero(k <= last)
+    rows = rows[beyond(rows, k[rows])]
+    while rows.size:  # on while the edge after k is crossed
+        k[rows] += 1
+        rows = rows[k[rows] <= last]
+        rows = rows[beyond(rows, k[rows])]
+    return k
 
 
 def _check_alpha(alpha) -> np.ndarray | float:

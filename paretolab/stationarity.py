@@ -9,14 +9,23 @@ dropped, :func:`projected`):
 
 1. the exponential moving average of the gradient over about ``window`` steps has norm below
    ``gtol`` (the trainer keeps it over the last ``AVERAGE_SPAN`` windows, see
-   :func:`average_weight`). At a smooth minimum this is the gradient norm; a run still
-   descending has a consistent gradient and fails, so a run that merely ran out of steps is
-   not converged.
+   :func:`average_weight`) *and so has the last gradient*: the run rests at a smooth
+   stationary point. A run still descending has a consistent gradient and fails, so a run
+   that merely ran out of steps is not converged.
 2. for the runs that fail 1, a nonsmooth test at the final point: the convex hull of the
    gradients sampled within ``RADIUS`` of it comes within ``gtol`` of zero (Goldstein
    epsilon-stationarity, as in gradient sampling; :func:`sampled_norm`). This is what
    recognises kinks -- ``|w|`` of a lasso at w = 0, the ridge of a Chebyshev ``max`` -- where
    the last gradient never gets small and the optimiser oscillates around the point.
+
+Oscillation is not convergence. A small average with a large last gradient means that the
+gradient swings back and forth: the run is oscillating. It counts as converged only when it
+oscillates *at* a stationary point, within ``RADIUS`` of it (a kink), which stage 2 checks at
+the final point. A run that keeps jumping across the box (a runaway learning rate taking the
+parameters from corner (2, 2) to (-2, -2) and back at every step) has an averaged gradient
+near zero -- the two corners' gradients cancel, and the projection on the box of the last
+corner's average even makes it exactly 0 -- but its final point is a box corner where the
+projected gradient points inwards, so stage 2 refuses it.
 """
 
 from __future__ import annotations
@@ -165,15 +174,27 @@ def check_stationarity(z: Tensor, g: Tensor, gbar: Tensor, lo: Tensor, hi: Tenso
 
     Examples
     --------
-    >>> z = torch.tensor([[0.0], [0.5], [0.9]])
-    >>> g = torch.sign(z)
-    >>> gbar = torch.tensor([[0.5], [1.0], [1e-6]])  # the run at 0.9 has settled
+    The loss ``|w - 0.9|``: its kink at 0.9, a run still descending at 0, and one that swings
+    across the kink far from it (a small average of the gradients +-1, a large last one):
+
+    >>> z = torch.tensor([[0.9], [0.0], [-0.5]])
+    >>> def kink_loss(w, rows):
+    ...     return w, (w - 0.9).abs().sum(1), torch.sign(w - 0.9)
+    >>> g = kink_loss(z, None)[2]
+    >>> gbar = torch.tensor([[0.5], [-1.0], [1e-6]])
     >>> box = torch.tensor([-1.0]), torch.tensor([1.0])
-    >>> def abs_loss(w, rows):
-    ...     return w, w.abs().sum(1), torch.sign(w)
-    >>> s = check_stationarity(z, g, gbar, *box, gtol=1e-4, loss_and_grad_at=abs_loss)
-    >>> s.converged.tolist()  # the kink at 0 by stage 2, 0.9 by stage 1
-    [True, False, True]
+    >>> s = check_stationarity(z, g, gbar, *box, gtol=1e-4, loss_and_grad_at=kink_loss)
+    >>> s.converged.tolist()  # the kink by stage 2; the oscillating run is not converged
+    [True, False, False]
+
+    At a smooth minimum the last and the averaged gradient are both small (stage 1):
+
+    >>> def smooth_loss(w, rows):
+    ...     return w, ((w - 0.9) ** 2).sum(1), 2 * (w - 0.9)
+    >>> z = torch.tensor([[0.9]])
+    >>> check_stationarity(z, smooth_loss(z, None)[2], torch.zeros(1, 1), *box, gtol=1e-4,
+    ...                    loss_and_grad_at=smooth_loss).converged.tolist()
+    [True]
     """
     B = z.shape[0]
     diverged = torch.zeros(B, dtype=torch.bool) if diverged is None else diverged
@@ -184,8 +205,11 @@ def check_stationarity(z: Tensor, g: Tensor, gbar: Tensor, lo: Tensor, hi: Tenso
         scale = torch.as_tensor(scale, dtype=z.dtype).reshape(-1).expand(B)
         grad_norm = grad_norm / scale
         avg_norm = avg_norm / scale
-    converged = (avg_norm < gtol) & ~diverged & torch.isfinite(grad_norm)
-    todo = ~converged & ~diverged & torch.isfinite(grad_norm)
+    finite = ~diverged & torch.isfinite(grad_norm)
+    # stage 1 needs the last gradient small too: a small average of a large, swinging gradient
+    # is an oscillation, which stage 2 accepts only around a (nonsmooth) stationary point
+    converged = (avg_norm < gtol) & (grad_norm < gtol) & finite
+    todo = ~converged & finite
     if radius > 0 and bool(todo.any()):
         sampled = sampled_norm(z, torch.nonzero(todo).reshape(-1), lo, hi, loss_and_grad_at, radius)
         if scale is not None:
