@@ -43,9 +43,9 @@ _LAZY = {
 }
 
 
-_SUBMODULES = ("adaptive", "analysis", "basins", "batch", "cli", "errors", "experiments", "front", "optim", "plan", "plot",
-               "problems", "progress", "reference", "runner", "runs", "scalarize", "sources", "stationarity",
-               "store", "testing", "train", "userfn", "workers")
+_SUBMODULES = ("adaptive", "analysis", "basins", "batch", "cli", "errors", "experiments", "front", "mlflow_source",
+               "optim", "optuna_source", "plan", "plot", "problems", "progress", "reference", "runner", "runs",
+               "scalarize", "sources", "stationarity", "store", "testing", "train", "userfn", "workers")
 
 
 def __getattr__(name):

@@ -153,8 +153,12 @@ def test_a_dask_run_that_kills_its_worker_is_recorded_as_failed(tmp_path, monkey
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                       dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+            ok = sweep("faulty:train", alphas=[1.0], seeds=[1], store=store, executor=client.get_executor(),
+                       progress=False)
+            # alone: a run beside it on the dying worker would be lost with it (Dask's KilledWorker too)
             r = sweep("faulty:train", alphas=[1.0, 2.0], seeds=[1], store=store, executor=client.get_executor(),
                       progress=False)
+    assert ok.failed.tolist() == [False]
     assert len(r) == 2 and r.failed.tolist() == [False, True]
     assert "KilledWorker" in r.error[1]
     with Store(store, readonly=True) as st:
