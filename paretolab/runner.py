@@ -602,9 +602,7 @@ def _check_where(executor, jobs, in_process, timeout) -> None:
                              f"executor={short_repr(executor)})")
     if timeout is None:
         return
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer, np.floating)) or not (
-            math.isfinite(timeout) and timeout > 0):
-        raise ParetolabError(f"timeout: expected seconds > 0, got {timeout!r}")
+    check_positive("timeout", timeout)  # seconds
     if in_process or isinstance(executor, SerialExecutor):
         raise ParetolabError(f"timeout: a run in this process cannot be stopped (in_process); drop in_process to run "
                              f"on a worker process that can be, got timeout={timeout!r}")
