@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from paretolab import front as F
+from paretolab.analysis import TIE
 from paretolab.errors import ParetolabError
 from paretolab.runs import Runs
 
@@ -36,7 +37,7 @@ __all__ = ["AUTO", "RESOLUTION", "Proposal", "parse_auto", "propose"]
 AUTO = "auto"
 RESOLUTION = 0.04
 """Stretches shorter than twice this (units of the front's extent) count as covered."""
-INITIAL = 5
+INITIAL = 3
 """Values of the first, coarse grid (fewer when the budget is small)."""
 
 
@@ -116,8 +117,12 @@ def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
         a, b = front[k], front[k + 1]
         stretch = f"L0 in ({a[0]:.4g}, {b[0]:.4g})"
         if method == "eps":
-            v = 0.5 * (a[1] + b[1])
-            reason = f"middle L1 of the widest unreached stretch {stretch}"
+            # the fewest pieces of 2 * resolution the stretch needs; the first run cuts off half of them
+            # (a third of a stretch three pieces long, not its middle: both halves would need another)
+            parts = math.ceil(chord[k] / (2 * resolution))
+            share = (parts // 2) / parts
+            v = float(a[1] + share * (b[1] - a[1]))
+            reason = f"L1 {share:.0%} of the way across the widest unreached stretch {stretch}"
         elif b[1] == a[1]:
             continue
         else:
@@ -126,14 +131,23 @@ def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
         if not lo <= v <= hi:
             findings.append(Proposal(None, f"{stretch}: its value {v:.4g} is outside [{lo:.3g}, {hi:.3g}]"))
             continue
-        if _ran(done, v):
-            at = ok & np.isclose(value, v, rtol=1e-9, atol=0.0)
+        # an alpha within the analysis's tie of one already run is that run again (the edge of a
+        # stretch moves a little as runs come in: 112.9555, then 112.956)
+        same = 1e-9 if method == "eps" else TIE
+        if _ran(done, v, same):
+            at = ok & np.isclose(value, v, rtol=same, atol=0.0)
             inside = _inside(unit[at[ok]], fu[k], fu[k + 1], resolution)
             if at.any() and not inside.any():
                 why = ("unreachable by alpha for all we can tell: converged runs at the edge's alpha "
                        f"{v:.4g} landed on its ends" if method != "eps" else
                        f"no front point with L1 = {v:.4g} found: the front may be disconnected there")
                 findings.append(Proposal(None, f"{stretch}: {why}"))
+                middle = _bracket_middle(value[ok], unit, fu[k], fu[k + 1]) if method != "eps" else None
+                if middle is not None and lo <= middle <= hi and not _ran(done, middle):
+                    out.append(Proposal(middle, f"bracket the jump across {stretch}: a side of it has one alpha only, "
+                                                "too few to tell a jump from a fast move"))
+                    if len(out) == room:
+                        break
             continue
         out.append(Proposal(float(v), reason))
         if len(out) == room:
@@ -141,8 +155,23 @@ def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
     return out + findings
 
 
-def _ran(done: np.ndarray, v: float) -> bool:
-    return bool(np.isclose(done, v, rtol=1e-9, atol=0.0).any())
+def _ran(done: np.ndarray, v: float, rtol: float = 1e-9) -> bool:
+    return bool(np.isclose(done, v, rtol=rtol, atol=0.0).any())
+
+
+def _bracket_middle(values: np.ndarray, points_unit: np.ndarray, a: np.ndarray, b: np.ndarray) -> float | None:
+    """The geometric middle of the alphas between which the runs jump from end ``a`` to end ``b``
+    of a stretch, when a side of that bracket has runs of one alpha only (the analysis measures
+    how fast the solution moves on each side, and needs two alphas there); else None."""
+    d = b - a
+    t = ((points_unit - a) @ d) / max(float(d @ d), 1e-300)
+    low, high = np.unique(values[t <= 0.5]), np.unique(values[t > 0.5])
+    if low.size == 0 or high.size == 0 or min(low.size, high.size) >= 2:
+        return None
+    a_lo, a_hi = float(low.max()), float(high.min())
+    if not 0 < a_lo < a_hi:  # seeds split at an alpha, or the sides overlap: nothing to bracket
+        return None
+    return math.sqrt(a_lo * a_hi)
 
 
 def _inside(points_unit: np.ndarray, a: np.ndarray, b: np.ndarray, resolution: float) -> np.ndarray:

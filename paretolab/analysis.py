@@ -880,7 +880,9 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         else:
             continue  # the response moved across it as fast as before and after: a coarse grid
         jumps = _seed_jumps(runs, linear & near, seed, pos, mid)
-        inside = ok & (runs.method != "linear") & (pos > min(pa, pb)) & (pos < max(pa, pb))
+        # reached inside: on the front (not behind it) and farther than half a gap from both ends
+        inside = near & (runs.method != "linear") & (pos > min(pa, pb)) & (pos < max(pa, pb)) \
+            & (np.linalg.norm(unit - ua, axis=1) > gap / 2) & (np.linalg.norm(unit - ub, axis=1) > gap / 2)
         out.append(Gap(left=tuple(float(v) for v in runs.objectives[ia]), reached_by=tuple(sorted(set(
                        runs.method[inside].tolist()))), right=tuple(float(v) for v in runs.objectives[ib]),
                        alpha=alpha, alpha_bracket=(a_lo, a_hi),

@@ -124,6 +124,25 @@ def test_two_dents_of_different_depth_two_gaps_at_their_hull_alphas():
     assert report.regions[0].depth > report.regions[1].depth
 
 
+
+@pytest.mark.parametrize("behind", [(0.03, 1.02), (0.3, 1.0), (1.0, 0.3)])
+def test_a_gap_is_reached_only_by_runs_on_the_front_and_inside_it(behind):
+    """Before: a converged Chebyshev run just past an end of the gap, dominated by that end (the
+    MLP of own_model: L0 0.33 against the end's 0.21, both losses worse), made the verdict say
+    the stretch was 'reached by chebyshev, never by any alpha'."""
+    ends = V.two_ends_table(ALPHAS, alpha_star=1.0, seeds=2)
+    inside = (np.sin(np.pi / 4), np.cos(np.pi / 4))  # on the concave front x^2 + y^2 = 1, mid-gap
+
+    def with_chebyshev(points):
+        pts = np.r_[ends.objectives, points]
+        return Runs.from_arrays(pts, alpha=np.r_[ends.alpha, np.ones(len(points))], seed=np.r_[ends.seed, [0, 1]],
+                                method=["linear"] * len(ends) + ["chebyshev"] * len(points))
+
+    (gap,) = jump_gaps(analyze(with_chebyshev([behind, behind])))
+    assert gap.reached_by == ()
+    (gap,) = jump_gaps(analyze(with_chebyshev([inside, inside])))
+    assert gap.reached_by == ("chebyshev",)
+
 def concave_convex_concave(n=2001):
     u = np.linspace(0, 1, n)
     bump = np.clip(1 - ((u - 0.5) / 0.15) ** 2, 0, None) ** 3
