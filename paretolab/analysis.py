@@ -989,7 +989,7 @@ def compare(runs: Runs, front, *, radius: float = 0.05, gap: float = GAP, tol: f
         raise ParetolabError("front: expected at least one point, got none")
     if runs.objectives.shape[1] != f.shape[1]:
         raise ParetolabError(f"front: expected {runs.objectives.shape[1]} objectives like the runs, got {f.shape[1]}")
-    warnings = []
+    warnings = list(runs.notes)  # what reading the source left out
     sigma, source = None, None
     if f.shape[1] == 2:
         sigma = estimate_roughness(f)
@@ -1050,7 +1050,7 @@ def analyze(runs, /, *, names=None, alpha=None, seed=None, objectives=None, meth
     if not len(front):
         raise ParetolabError(f"runs: expected at least one converged run with finite losses, got none of "
                              f"{len(runs)} ({runs.dropped} dropped)")
-    warnings = []
+    warnings = list(runs.notes)  # what reading the source left out
     sigma, source, repeats = None, None, False
     if front.shape[1] == 2:
         g = _geometry(front)

@@ -118,7 +118,8 @@ class Runs:
     non-finite values (its ``error`` says why; its objectives are NaN). Only converged runs that
     neither diverged nor failed are evidence (:meth:`reached`). ``elapsed`` seconds per run
     (NaN when unknown), ``extra`` the extra fields a training function returned (one ``(K,)``
-    array per name), ``line`` the line of each run in the file it was read from.
+    array per name), ``line`` the line of each run in the file it was read from, ``notes`` what
+    reading the source left out (trials not complete, say), which the analysis reports.
 
     Examples
     --------
@@ -143,6 +144,7 @@ class Runs:
     extra: dict = field(default_factory=dict)
     line: np.ndarray | None = None
     training: Training | None = None
+    notes: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -334,7 +336,8 @@ def concat_runs(runs) -> Runs:
     return Runs(source=" + ".join(dict.fromkeys(r.source for r in runs)), names=names, objectives=cat("objectives"),
                 method=cat("method"), alpha=cat("alpha"), epsilon=cat("epsilon"), weights=cat("weights"), seed=seeds,
                 converged=cat("converged"), diverged=cat("diverged"), failed=cat("failed"), error=cat("error"),
-                elapsed=cat("elapsed"), extra=extra, line=lines, training=training)
+                elapsed=cat("elapsed"), extra=extra, line=lines, training=training,
+                notes=tuple(n for r in runs for n in r.notes))
 
 
 def _cell(v):
@@ -551,9 +554,7 @@ def runs_from_table(table: Table, *, objectives=None, alpha=None, seed=None, met
         error=texts.get("error", np.full(K, "", dtype=object)), source=where,
     )
     elapsed = numbers(role["elapsed"]) if "elapsed" in role else np.full(K, np.nan)
-    for w in table.warnings:
-        log.warning("%s: %s", where, w)
-    return replace(runs, elapsed=elapsed, line=table.lines)
+    return replace(runs, elapsed=elapsed, line=table.lines, notes=tuple(f"{where}: {w}" for w in table.warnings))
 
 
 def objective_columns(table: Table, objectives=None, roles=()) -> list[str]:

@@ -93,6 +93,10 @@ def test_finished_runs_by_name_with_last_metric_values_and_typed_params(store):
     assert np.allclose(t.columns["L1"], 1 / (1 + a))
     runs = runs_from_table(t)  # L0, L1 taken as objectives; alpha and seed by name
     assert runs.names == ("L0", "L1") and runs.alpha.tolist() == ALPHAS and runs.seed.tolist() == [0, 1] * 3
+    # before: the runs left out were only logged; now the report says so with the verdict
+    report = paretolab.analyze(runs)
+    assert "mlflow:tuning: 2 runs not finished (1 FAILED, 1 RUNNING) left out" in report.warnings
+    assert "2 runs not finished" in str(report)
 
 
 def test_by_id_and_from_the_environment_variable(store, monkeypatch):

@@ -129,6 +129,11 @@ def test_an_optuna_study_through_the_cli_and_enqueue(tmp_path, capsys):
     optuna = pytest.importorskip("optuna")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     df = concave_sweep(seeds=2)
+    df.to_csv(tmp_path / "with_one.csv", index=False)
+    assert main(["next", str(tmp_path / "with_one.csv"), "--count", "2"]) == 0  # alpha = 1 ran: nothing to add
+    said = capsys.readouterr().out
+    assert "no more runs" in said.lower() and "unreachable by alpha" in said
+    df = df[df.alpha != 1.0]  # the study never ran alpha* = 1: next places it
     storage = f"sqlite:///{tmp_path / 'study.db'}"
     study = optuna.create_study(study_name="alpha", storage=storage, directions=["minimize", "minimize"])
     for row in df.itertuples():
