@@ -391,17 +391,17 @@ def existing_file(path, what: str) -> str:
     return path
 
 
-def _number(text: str, path: str, line: int, column: str) -> float:
+def _number(text: str, path: str, at: str, column: str) -> float:
     text = text.strip()
     if text == "" or text.lower() in ("nan", "inf", "-inf", "+inf", "none", "null"):
         return math.nan
     try:
         return float(text)
     except ValueError:
-        raise ParetolabError(f"{path}: line {line}, column {column!r}: expected a number, got {text!r}") from None
+        raise ParetolabError(f"{path}: {at}, column {column!r}: expected a number, got {text!r}") from None
 
 
-def _flag(text: str, path: str, line: int, column: str, blank: bool = False) -> bool:
+def _flag(text: str, path: str, at: str, column: str, blank: bool = False) -> bool:
     t = text.strip().lower()
     if t == "":
         return blank
@@ -409,7 +409,7 @@ def _flag(text: str, path: str, line: int, column: str, blank: bool = False) -> 
         return True
     if t in ("0", "false", "no", "0.0"):
         return False
-    raise ParetolabError(f"{path}: line {line}, column {column!r}: expected 0/1 or true/false, got {text!r}")
+    raise ParetolabError(f"{path}: {at}, column {column!r}: expected 0/1 or true/false, got {text!r}")
 
 
 def read_csv(path, **roles) -> Runs:
@@ -506,7 +506,8 @@ def runs_from_table(table: Table, *, objectives=None, alpha=None, seed=None, met
     """
     header = list(table.columns)
     K = len(next(iter(table.columns.values()))) if header else 0
-    lines = table.lines if table.lines is not None else np.arange(K)
+    # where each row is, for messages: a file's line, else the row's index (a DataFrame, a study)
+    lines = [f"line {n}" for n in table.lines] if table.lines is not None else [f"row {i}" for i in range(K)]
     where = table.source
 
     def named(arg, name):
@@ -618,7 +619,7 @@ def _numbers(values, where: str, lines, column: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "biuf":
         return arr.astype(float)
-    return np.array([_number("" if v is None else str(v), where, line, column) for v, line in zip(arr.tolist(), lines)],
+    return np.array([_number("" if v is None else str(v), where, at, column) for v, at in zip(arr.tolist(), lines)],
                     dtype=float)
 
 
@@ -626,5 +627,5 @@ def _flags(values, where: str, lines, column: str, blank: bool) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "biuf":
         return np.where(np.isnan(arr.astype(float)), blank, arr.astype(float) != 0)
-    return np.array([_flag("" if v is None else str(v), where, line, column, blank=blank)
-                     for v, line in zip(arr.tolist(), lines)], dtype=bool)
+    return np.array([_flag("" if v is None else str(v), where, at, column, blank=blank)
+                     for v, at in zip(arr.tolist(), lines)], dtype=bool)
