@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--in-process", action="store_true", help="with --fn: run in this process, one at a time "
                     "(no worker to start; not crash-safe: a run that exits or crashes ends the sweep)")
     sw.add_argument("--timeout", type=float, default=None, help="with --fn: seconds a run may take; a run past "
-                    "it is killed and recorded as failed (worker processes only)")
+                    "it is killed and recorded as failed (not with --in-process; with --scheduler each run goes to "
+                    "a child process of its Dask task)")
     sw.add_argument("--scheduler", help="with --fn: address of a Dask scheduler, e.g. tcp://host:8786")
     sw.add_argument("--retry-failed", action="store_true", help="with --fn: rerun only the failed runs")
     sw.add_argument("--config", help="with --fn: a TOML file of keyword arguments for the function (part of the "
@@ -188,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     rf.add_argument("--method", help="linear, chebyshev or eps (default: linear if the store has it)")
     rf.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     rf.add_argument("--in-process", action="store_true", help="run in this process (not crash-safe)")
-    rf.add_argument("--timeout", type=float, default=None, help="seconds a run may take (worker processes only)")
+    rf.add_argument("--timeout", type=float, default=None, help="seconds a run may take (not with --in-process)")
     rf.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
     rf.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     rn = commands.add_parser(

@@ -21,12 +21,12 @@ from paretolab.adaptive import covered_range, parse_auto
 from paretolab.errors import ExecutorError, ParetolabError, ReturnValueError, check_positive
 from paretolab.plan import check_applicable, check_method, parse_seeds, parse_values
 from paretolab.progress import progress_bar
-from paretolab.runs import Runs
+from paretolab.runs import Runs, plain
 from paretolab.store import Store, run_key, runs_from_rows
 from paretolab.userfn import check_methods, check_signature, function_id, load_function, run_one, short_repr
 from paretolab.workers import WorkerPool, unimportable
 
-__all__ = ["SerialExecutor", "default_jobs", "make_executor", "refine", "sweep_function"]
+__all__ = ["SerialExecutor", "default_jobs", "make_executor", "refine", "run_one_in_child", "sweep_function"]
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,8 @@ def sweep_function(
         A :class:`paretolab.workers.WorkerPool` (what :func:`make_executor` gives), a
         :class:`SerialExecutor`, or any ``concurrent.futures.Executor`` (e.g.
         ``distributed.Client(address).get_executor()``: Dask retries a run that kills its worker
-        up to its ``allowed-failures``, then it is recorded as failed); never shut down here.
+        up to its ``allowed-failures``, then it is recorded as failed; with ``timeout`` at once,
+        see below); never shut down here.
     jobs : int, optional
         Without ``executor``: N worker processes (default: the cores available; one torch/OpenMP
         thread each). ``jobs=1`` runs one run at a time, still in a worker process.
@@ -105,9 +106,10 @@ def sweep_function(
         defined in a notebook work, but a run that exits, crashes or hangs takes the sweep down
         with it (not crash-safe). Refused with an executor, ``jobs > 1`` or ``timeout``.
     timeout : float, optional
-        Seconds a run may take on worker processes; a run past it is killed and recorded as
-        failed (``timed out after ... s``). Refused where a run cannot be stopped (in process, or
-        on another executor: Dask cannot cancel a running task).
+        Seconds a run may take; a run past it is killed and recorded as failed (``timed out after
+        ... s``). On another executor (Dask cannot cancel a running task) each run then goes to a
+        child process of its task (:func:`run_one_in_child`): a fresh interpreter per run. Refused
+        in process, where a run cannot be stopped.
     retry_failed : bool
         Rerun the runs stored as failed (only those, plus any missing ones).
     config : dict, optional
@@ -167,7 +169,7 @@ def sweep_function(
         raise ParetolabError(f"executor: expected a concurrent.futures.Executor (with .submit), got "
                              f"{short_repr(executor)} ({type(executor).__name__})")
     _check_jobs(jobs)
-    _check_where(executor, jobs, in_process, timeout)
+    _check_where(executor, jobs, in_process, timeout, train_fn)
     fid = function_id(train_fn)
 
     own_store = store is not None and not isinstance(store, Store)
@@ -233,7 +235,7 @@ def _plans(methods, alphas, epsilons, seeds, stored: dict, grid_seed: int, budge
             if budget is None:
                 raise ParetolabError(f"budget: an {name} spec 'auto:LO:HI' places runs until a budget is spent; pass "
                                      "budget=N (CLI: --budget N), the number of runs, every seed included")
-            values = []
+            values = []  # placed round by round; what this spec placed before is resumed (_run_auto)
         else:
             same = [p for p in old_plans if p["method"] == m and spec is not None and p.get("spec") == spec
                     and p.get("grid_seed") == grid_seed]
@@ -242,7 +244,8 @@ def _plans(methods, alphas, epsilons, seeds, stored: dict, grid_seed: int, budge
             raise ParetolabError(f"{name}: the plan repeats an ({'eps' if m == 'eps' else 'alpha'}, seed) pair; "
                                  "expected distinct values and distinct seeds")
         out.append({"method": m, "spec": spec, "grid_seed": int(grid_seed), "values": [float(v) for v in values],
-                    "seeds": seed_vals.tolist(), "auto": auto})
+                    "seeds": seed_vals.tolist(), "auto": auto,
+                    "before": [p for p in old_plans if auto is not None and p["method"] == m and p.get("spec") == spec]})
     return out
 
 
@@ -347,7 +350,7 @@ class _Session:
             elif ex is None or _is_worker_pool(ex):
                 _run_on_workers(self.fn, todo, self.config, ex or self._own_pool(), record, self.timeout)
             else:
-                _run_on_executor(self.fn, todo, self.config, ex, record)
+                _run_on_executor(self.fn, todo, self.config, ex, record, self.timeout)
         finally:
             close_bar()
 
@@ -377,6 +380,18 @@ def _run_auto(session: _Session, plan: dict, settings: dict, budget: int, record
     check_positive("budget", budget, integer=True)
     method, (lo, hi), seeds = plan["method"], plan["auto"], plan["seeds"]
     keys, findings = [], set()
+    # a driver stopped mid-round (killed, Ctrl-C) placed values it did not run for every seed:
+    # run those first, so that the resumed sweep places what an uninterrupted one would have
+    same = [p for p in plan["before"] if json.dumps(plain(p.get("settings")), sort_keys=True)
+            == json.dumps(plain(settings), sort_keys=True)]
+    before = [float(v) for v in (same[-1]["values"] if same else [])]
+    if before:
+        calls = [session.call(method, v, s, settings, placed="placed before the sweep was stopped; resumed")
+                 for v in before for s in seeds]
+        keys += [c[0] for c in calls]
+        plan["values"] = before
+        record()
+        session.run(calls)
     while True:
         runs = runs_from_rows(session.rows(), session.fid)
         mine = runs.subset(runs.method == method) if len(runs) else runs
@@ -487,7 +502,7 @@ def _run_on_workers(fn, calls, config, pool, record, timeout=None) -> None:
                 continue
             pending.discard(outcome.ticket)
             call = index[outcome.ticket]
-            out = outcome.value if outcome.ok else _failed(call, outcome.error, outcome.seconds)
+            out = outcome.value if outcome.ok else _failed(*call[1:4], outcome.error, outcome.seconds)
             if fatal is not None:
                 if not out.get("bad_return"):
                     try:  # draining after an error: keep every finished run we still can
@@ -509,20 +524,35 @@ def _run_on_workers(fn, calls, config, pool, record, timeout=None) -> None:
         raise fatal
 
 
-def _failed(call: tuple, error: str, seconds: float = math.nan) -> dict:
+def _failed(method: str, value: float, seed: int, error: str, seconds: float = math.nan) -> dict:
     """The record of a run that did not return (its process died, it timed out)."""
-    return {"method": call[1], "value": call[2], "seed": call[3], "objectives": [], "converged": False,
+    return {"method": method, "value": value, "seed": seed, "objectives": [], "converged": False,
             "failed": True, "error": error, "extra": {}, "bad_return": None, "elapsed": seconds}
 
 
-def _run_on_executor(fn, calls, config, executor, record) -> None:
+def run_one_in_child(fn, method: str, value: float, seed: int, config: dict, settings: dict | None,
+                     timeout: float) -> dict:
+    """:func:`paretolab.userfn.run_one` in a child process of this one, killed after ``timeout``
+    seconds: how a Dask task enforces a timeout (Dask cannot cancel a running task). A run that
+    times out or ends its process (exit, segfault) is returned as failed with the cause, and this
+    process (the Dask worker) lives on. Costs a fresh interpreter per run; the child keeps this
+    process's thread settings (a Dask worker's ``OMP_NUM_THREADS``)."""
+    with WorkerPool(1, timeout=timeout, threads=None) as pool:
+        pool.submit(run_one, fn, method, value, seed, config, settings)
+        outcome = next(pool.outcomes())
+    return outcome.value if outcome.ok else _failed(method, value, seed, outcome.error, outcome.seconds)
+
+
+def _run_on_executor(fn, calls, config, executor, record, timeout=None) -> None:
     """Runs on a ``concurrent.futures`` executor (Dask): an executor that loses a run stops the
-    sweep, keeping every finished run."""
+    sweep, keeping every finished run. With a ``timeout`` each run goes to a child process of its
+    task (:func:`run_one_in_child`)."""
     futures: dict[Future, tuple] = {}
     fatal = None
+    task, limit = (run_one, ()) if timeout is None else (run_one_in_child, (timeout,))
     try:
         for call in calls:
-            futures[executor.submit(run_one, fn, call[1], call[2], call[3], config, call[4])] = call
+            futures[executor.submit(task, fn, call[1], call[2], call[3], config, call[4], *limit)] = call
         for fut in as_completed(futures):  # O(1) per finished run; cancelled futures come out too
             if fut.cancelled():
                 continue
@@ -531,7 +561,7 @@ def _run_on_executor(fn, calls, config, executor, record) -> None:
                 out = fut.result()
             except Exception as exc:  # noqa: BLE001 - the executor failed, not the run
                 if type(exc).__name__ == "KilledWorker":  # Dask gave up: the run killed every worker it was tried on
-                    out = _failed(call, f"its worker process died each time Dask ran it (KilledWorker: {exc})")
+                    out = _failed(*call[1:4], f"its worker process died each time Dask ran it (KilledWorker: {exc})")
                 else:
                     if fatal is None:
                         why = unimportable(fn)
@@ -592,9 +622,10 @@ class SerialExecutor:
         return "SerialExecutor()"
 
 
-def _check_where(executor, jobs, in_process, timeout) -> None:
+def _check_where(executor, jobs, in_process, timeout, fn) -> None:
     """Refuse combinations of where runs go that cannot hold: in process with workers, a timeout
-    where a run cannot be stopped."""
+    where a run cannot be stopped, or on an executor for a function its tasks' child processes
+    cannot import."""
     if not isinstance(in_process, (bool, np.bool_)):
         raise ParetolabError(f"in_process: expected a bool, got {in_process!r}")
     if in_process and (jobs not in (None, 1) or (executor is not None and not isinstance(executor, SerialExecutor))):
@@ -606,9 +637,11 @@ def _check_where(executor, jobs, in_process, timeout) -> None:
     if in_process or isinstance(executor, SerialExecutor):
         raise ParetolabError(f"timeout: a run in this process cannot be stopped (in_process); drop in_process to run "
                              f"on a worker process that can be, got timeout={timeout!r}")
-    if executor is not None and not _is_worker_pool(executor):
-        raise ParetolabError(f"timeout: {type(executor).__name__} cannot stop a running run (Dask cannot cancel a "
-                             f"running task); use paretolab's worker processes (jobs=N), got timeout={timeout!r}")
+    why = unimportable(fn)
+    if executor is not None and not _is_worker_pool(executor) and why is not None:
+        raise ParetolabError(f"timeout: on {type(executor).__name__} a run with a timeout goes to a child process "
+                             f"of its task, which cannot import {why}; define train_fn at module level of an "
+                             f"importable module, or drop the timeout (got timeout={timeout!r})")
 
 
 def _check_jobs(jobs) -> None:

@@ -203,7 +203,8 @@ class WorkerPool:
     on an exception (including ``KeyboardInterrupt``) ``close(kill=True)``, which kills running
     calls at once. A pool that is garbage-collected, or still open when the driver exits, kills
     its workers. Worker processes are not daemonic, so a call may start processes of its own
-    (a torch ``DataLoader`` with workers).
+    (a torch ``DataLoader`` with workers); a pool may be used in a daemonic process too (a Dask
+    task), its workers exit when that process ends.
 
     A call's keyword argument named ``timeout`` is taken by :meth:`submit`; pass a function that
     takes one through ``functools.partial(fn, timeout=...)``.
@@ -373,7 +374,7 @@ class WorkerPool:
         main = threading.current_thread() is threading.main_thread()
         process = self._ctx.Process(target=_worker_main, args=(child, os.getpid(), self._boot, main),
                                     name="paretolab-worker", daemon=False)
-        with _sigint_ignored():  # the worker ignores SIGINT from its first instruction on
+        with _sigint_ignored(), _children_allowed():  # the worker ignores SIGINT from its start on
             process.start()
         child.close()  # else the driver's copy keeps the pipe open after the worker dies
         self._workers.append(_Worker(process, parent))
@@ -519,6 +520,28 @@ def _sigint_ignored():
         yield
     finally:
         signal.signal(signal.SIGINT, old)
+
+
+_START_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _children_allowed():
+    """This process may start a worker even if it is daemonic (a Dask worker started by its
+    nanny is). ``multiprocessing`` refuses children of a daemonic process lest they outlive it;
+    a worker does not (it exits when its driver is gone, see :func:`_watch_driver`). The flag,
+    ``multiprocessing.current_process().daemon``, is cleared only while the worker starts, under
+    a lock: threads starting workers at once (a Dask worker's tasks) restore the same value."""
+    with _START_LOCK:
+        me = multiprocessing.current_process()
+        daemonic = me.daemon
+        if daemonic:
+            me.daemon = False
+        try:
+            yield
+        finally:
+            if daemonic:
+                me.daemon = True
 
 
 def _check_timeout(name: str, value) -> float | None:

@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 
+import numpy as np
 import pytest
 
 FAULTY = textwrap.dedent('''
@@ -163,6 +164,80 @@ def test_a_dask_run_that_kills_its_worker_is_recorded_as_failed(tmp_path, monkey
     assert "KilledWorker" in r.error[1]
     with Store(store, readonly=True) as st:
         assert st.count() == 2
+
+
+def _dask_cluster(threads: int):
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=threads, processes=True,
+                                       dashboard_address=None)
+    return cluster, distributed.Client(cluster)
+
+
+def _worker_state() -> tuple:
+    import multiprocessing
+
+    return os.getpid(), multiprocessing.current_process().daemon
+
+
+def test_a_dask_run_that_hangs_is_stopped_by_the_timeout(tmp_path, monkeypatch):
+    # before: --timeout was refused with --scheduler, and without it a hanging run held its Dask
+    # worker forever: the sweep never finished, and Ctrl-C left the run hanging on the cluster
+    from paretolab import sweep
+    from paretolab.store import Store
+
+    (tmp_path / "faulty.py").write_text(FAULTY)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CALL_LOG", str(tmp_path / "calls.log"))
+    store = tmp_path / "dask.sqlite"
+    cluster, client = _dask_cluster(threads=1)
+    with cluster, client:
+        start = time.monotonic()
+        r = sweep("faulty:train", alphas=[1.0, 3.0], seeds=[0, 1], store=store, executor=client.get_executor(),
+                  timeout=1, progress=False)  # alpha=3, seed=0 hangs
+        took = time.monotonic() - start
+    assert took < 30
+    assert r.failed.tolist() == [False, False, True, False]
+    assert r.error[2] == "timed out after 1 s" and 1 <= r.elapsed[2] < 10
+    assert np.allclose(r.objectives[[0, 1, 3]], [[0.5, 0.5], [0.5, 0.51], [0.75, 0.26]])
+    assert _calls(tmp_path) == 4
+    with Store(store, readonly=True) as st:
+        assert st.count() == 4
+
+
+def test_a_dask_run_that_crashes_under_a_timeout_leaves_its_worker_alive(tmp_path, monkeypatch):
+    # before: --timeout was refused with --scheduler; without it a run that exits or segfaults
+    # killed its Dask worker (the runs beside it on that worker were lost with it), and Dask tried
+    # it again on fresh workers (restarted for seconds each) up to allowed-failures times
+    from paretolab import sweep
+
+    (tmp_path / "faulty.py").write_text(FAULTY)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CALL_LOG", str(tmp_path / "calls.log"))
+    cluster, client = _dask_cluster(threads=2)  # two tasks start their child processes at once
+    with cluster, client:
+        before = client.run(_worker_state)
+        r = sweep("faulty:train", alphas=[1.0, 2.0], seeds=[0, 1, 2], executor=client.get_executor(),
+                  timeout=60, progress=False)  # alpha=2: sys.exit(0), os._exit(3), a segfault
+        after = client.run(_worker_state)
+    assert r.failed.tolist() == [False] * 3 + [True] * 3
+    assert r.error[3].startswith("SystemExit: 0 (at ")
+    assert r.error[4] == "worker process died: exit code 3"
+    assert r.error[5].startswith("worker process died: killed by signal SIGSEGV")
+    assert _calls(tmp_path) == 6  # each run once: no retry by Dask
+    assert after == before and next(iter(after.values()))[1] is True  # same worker process, still daemonic
+
+
+def test_a_timeout_on_an_executor_needs_an_importable_function():
+    # the run goes to a child process of its task, which imports the function by name
+    from concurrent.futures import ThreadPoolExecutor
+
+    from paretolab import sweep
+    from paretolab.errors import ParetolabError
+
+    with ThreadPoolExecutor(1) as ex, pytest.raises(ParetolabError, match=r"timeout: on ThreadPoolExecutor a run "
+                                                    r"with a timeout goes to a child process .* it is a lambda"):
+        sweep(lambda alpha, seed: (alpha, 1 - alpha), alphas=[0.5], seeds=1, executor=ex, timeout=5,
+              progress=False)
 
 
 def test_a_big_report_stays_small_unless_runs_are_asked_for(tmp_path):

@@ -197,6 +197,22 @@ def _settle(path, quiet=0.3):
         time.sleep(quiet)
 
 
+def _kill_driver(driver, store, jobs, rows, delay, env, log):
+    """Start ``driver STORE JOBS``, SIGKILL it ``delay`` s after the store holds ``rows`` runs,
+    and wait until its orphaned workers stop calling."""
+    proc = subprocess.Popen([sys.executable, str(driver), str(store), str(jobs)], env=env, cwd=driver.parent,
+                            stderr=subprocess.PIPE)
+    t0 = time.monotonic()
+    while _count(store) < rows and proc.poll() is None and time.monotonic() - t0 < 60:
+        time.sleep(0.002)
+    time.sleep(delay)
+    assert proc.poll() is None, f"the driver ended before the kill: {proc.stderr.read().decode()}"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stderr.close()
+    _settle(log)
+
+
 def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp_path):
     name = _write_module(tmp_path, "killmod")
     (tmp_path / "driver.py").write_text(DRIVER.format(module=name))
@@ -208,17 +224,7 @@ def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp
     kills = [(1, 0, 0.3), (1, 3, 0.0), (1, 12, 0.007), (2, 22, 0.013), (1, 30, 0.021)]
     for jobs, rows, delay in kills:
         before = _count(store)
-        proc = subprocess.Popen([sys.executable, str(tmp_path / "driver.py"), str(store), str(jobs)], env=env,
-                                cwd=tmp_path, stderr=subprocess.PIPE)
-        t0 = time.monotonic()
-        while _count(store) < rows and proc.poll() is None and time.monotonic() - t0 < 60:
-            time.sleep(0.002)
-        time.sleep(delay)
-        assert proc.poll() is None, f"the driver ended before the kill: {proc.stderr.read().decode()}"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stderr.close()
-        _settle(log)
+        _kill_driver(tmp_path / "driver.py", store, jobs, rows, delay, env, log)
         after = _count(store)
         assert before <= after < total, (before, after)
         if os.path.exists(store):
@@ -248,6 +254,60 @@ def test_sigkill_at_any_moment_then_rerun_completes_exactly_the_missing_runs(tmp
         np.testing.assert_allclose(r["objectives"], [r["alpha"] / (1 + r["alpha"]),
                                                      1 / (1 + r["alpha"]) + 0.001 * r["seed"]])
 
+
+
+AUTO_MODULE = """
+import os, time
+
+def train(alpha, seed):
+    with open(os.environ["PARETOLAB_CALL_LOG"], "a") as fh:
+        fh.write(f"{alpha!r},{seed}\\n")
+    time.sleep(0.03)
+    t = alpha / (1 + alpha)  # the weighted sum's optimum on the convex front (t^2, (1 - t)^2)
+    return (t * t, (1 - t) ** 2)
+"""
+
+AUTO_DRIVER = """
+import sys
+from paretolab import sweep
+
+if __name__ == "__main__":
+    sweep("autokill:train", alphas="auto:0.01:100", budget=24, seeds=2, store=sys.argv[1], jobs=int(sys.argv[2]),
+          progress=False)
+"""
+
+
+def test_an_auto_sweep_killed_at_any_moment_resumes_to_what_an_uninterrupted_one_places(tmp_path):
+    """Before: a driver killed in the middle of an auto round left values with some seeds only;
+    the resumed sweep never ran their other seeds and placed different values from there on
+    (auto proposes from the runs it sees). Oracle: the same sweep, never interrupted."""
+    (tmp_path / "autokill.py").write_text(AUTO_MODULE)
+    (tmp_path / "driver.py").write_text(AUTO_DRIVER)
+    log = tmp_path / "calls.log"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), ROOT]), PARETOLAB_CALL_LOG=str(log))
+    whole = tmp_path / "whole.sqlite"
+    subprocess.run([sys.executable, str(tmp_path / "driver.py"), str(whole), "1"], env=env, cwd=tmp_path,
+                   check=True, timeout=120)
+    os.remove(log)
+    store = tmp_path / "killed.sqlite"
+    for jobs, rows, delay in [(1, 0, 0.2), (2, 1, 0.0), (1, 5, 0.01), (2, 9, 0.02), (1, 15, 0.0)]:
+        _kill_driver(tmp_path / "driver.py", store, jobs, rows, delay, env, log)
+    stored = _count(store)
+    assert 0 < stored < 24
+    with open_store(store, readonly=True) as st:
+        done_before = {(r["alpha"], r["seed"]) for r in st.rows()}
+    os.remove(log)
+    subprocess.run([sys.executable, str(tmp_path / "driver.py"), str(store), "2"], env=env, cwd=tmp_path,
+                   check=True, timeout=120)
+    with open_store(whole, readonly=True) as st:
+        expected = {(r["alpha"], r["seed"]) for r in st.rows()}
+    with open_store(store, readonly=True) as st:
+        assert st.integrity() == "ok"
+        got = {(r["alpha"], r["seed"]) for r in st.rows()}
+        assert st.count() == len(got)
+    assert len(expected) == 24 and got == expected  # the same values, every seed, within the budget
+    calls = _log(log)
+    assert len(calls) == len(set(calls)) and set(calls) == expected - done_before  # exactly the missing runs
 
 V1_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
