@@ -115,11 +115,12 @@ def main(argv=None):
     for name, front, grid, auto in cases:
         n_grid, c_grid = runs_to_cover(grid, front, sizes)
         n_auto, c_auto = runs_to_cover(auto, front, sizes)
-        ratio = f"{n_auto / n_grid:.2f}" if n_grid and n_auto else "n/a"
         even = SEEDS * even_values(front)
+        ratio = f"{n_auto / n_grid:.2f}" if n_grid and n_auto else "n/a (never covered)"
         print(f"  {name:42s} grid {n_grid} runs ({c_grid:.1%}), auto {n_auto} runs ({c_auto:.1%}): "
-              f"auto / grid = {ratio} (goal <= 0.33); evenly spaced along the known front {even} runs "
-              f"({even / n_grid:.2f} of the grid), auto / even = {n_auto / even:.2f}" if n_grid and n_auto else "")
+              f"auto / grid = {ratio} (goal <= 0.33); evenly spaced along the known front {even} runs"
+              + (f" ({even / n_grid:.2f} of the grid)" if n_grid else "")
+              + (f", auto / even = {n_auto / even:.2f}" if n_auto else ""))
     runs = sweep(circle_linear, 40, alphas="auto:0.02:70", budget=40)  # alpha* = 1 not on the initial grid
     placed = runs.extra["placed"]
     initial = sum("initial" in p for p in placed)

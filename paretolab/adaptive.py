@@ -9,10 +9,14 @@ where the front found so far is thin:
   between them, ``(A0 - B0) / (B1 - A1)``. On a convex stretch that alpha lands inside it (the
   weighted-sum optimum sits where the front's slope is -1/alpha: even alpha spacing gives uneven
   points, Das & Dennis 1997); when converged runs of that alpha land on its ends instead, the
-  stretch is unreachable by alpha for all we can tell: no more runs are spent there, and it is
-  said so (an eps-constraint reaches it: Kim & de Weck 2005 add constraints for the same reason).
-* **eps** (minimise L0 subject to L1 = eps): the middle L1 of the widest stretch; a run there
-  lands inside unless the front has no point at that L1 (disconnected), which is then said.
+  stretch is unreachable by alpha for all we can tell, and it is said so (an eps-constraint
+  reaches it: Kim & de Weck 2005 add constraints for the same reason). No more runs are spent
+  there, but for the middle of the alpha bracket of the jump while the alphas on a side of it
+  span too little for the analysis to tell the jump from a fast move.
+* **eps** (minimise L0 subject to L1 = eps): an L1 across the widest stretch, placed so that the
+  fewest runs cover it (its middle, or a third of the way across a stretch three pieces long); a
+  run there lands inside unless the front has no point at that L1 (disconnected), which is then
+  said.
 
 Stretches narrower than ``2 * resolution`` (units of the front's extent) are covered and left
 alone. :func:`propose` is a pure function of the runs so far; the sweeps (:mod:`paretolab.batch`,
@@ -78,7 +82,8 @@ def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
     """Up to ``room`` values of ``method`` to run next, widest stretch first, and the findings.
 
     ``runs`` are the runs of this method so far (any seeds). With none, the initial grid:
-    ``min(room, INITIAL)`` values over [lo, hi]. Values already run are never proposed again.
+    ``min(room, INITIAL)`` values over [lo, hi]. Values already run are never proposed again, nor
+    an alpha within the noise on the edge's slope of one whose runs landed on the stretch's ends.
 
     Examples
     --------
@@ -131,23 +136,32 @@ def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
         if not lo <= v <= hi:
             findings.append(Proposal(None, f"{stretch}: its value {v:.4g} is outside [{lo:.3g}, {hi:.3g}]"))
             continue
-        # an alpha within the analysis's tie of one already run is that run again (the edge of a
-        # stretch moves a little as runs come in: 112.9555, then 112.956)
-        same = 1e-9 if method == "eps" else TIE
-        if _ran(done, v, same):
-            at = ok & np.isclose(value, v, rtol=same, atol=0.0)
-            inside = _inside(unit[at[ok]], fu[k], fu[k + 1], resolution)
-            if at.any() and not inside.any():
-                why = ("unreachable by alpha for all we can tell: converged runs at the edge's alpha "
-                       f"{v:.4g} landed on its ends" if method != "eps" else
-                       f"no front point with L1 = {v:.4g} found: the front may be disconnected there")
-                findings.append(Proposal(None, f"{stretch}: {why}"))
-                middle = _bracket_middle(value[ok], unit, fu[k], fu[k + 1]) if method != "eps" else None
-                if middle is not None and lo <= middle <= hi and not _ran(done, middle):
-                    out.append(Proposal(middle, f"bracket the jump across {stretch}: a side of it has one alpha only, "
-                                                "too few to tell a jump from a fast move"))
-                    if len(out) == room:
-                        break
+        # runs at this value, or at an alpha as close to it as the noise on the stretch's ends
+        # makes its slope, that landed on those ends: as runs come in, the ends and with them the
+        # edge's slope move a little (112.9555, then 112.956), and a run there says the same. No
+        # wider: on a nearly straight front a run 1% away in alpha lands far along the front
+        exact = _ran(done, v)
+        close = 1e-9 if method == "eps" else _slope_noise(unit, fu[k], fu[k + 1], resolution)
+        near = ok & np.isclose(value, v, rtol=close, atol=0.0)
+        landed = unit[near[ok]]
+        on_ends = np.minimum(np.linalg.norm(landed - fu[k], axis=1), np.linalg.norm(landed - fu[k + 1], axis=1))
+        if near.any() and (exact or (on_ends <= resolution).all()) and not _inside(landed, fu[k], fu[k + 1],
+                                                                                   resolution).any():
+            why = ("unreachable by alpha for all we can tell: converged runs at the edge's alpha "
+                   f"{v:.4g} landed on its ends" if method != "eps" else
+                   f"no front point with L1 = {v:.4g} found: the front may be disconnected there")
+            findings.append(Proposal(None, f"{stretch}: {why}"))
+            middle = _bracket_middle(value[ok], unit, fu[k], fu[k + 1]) if method != "eps" else None
+            if middle is not None and lo <= middle <= hi and not _ran(done, middle):
+                out.append(Proposal(middle, f"bracket the jump across {stretch}: the alphas on a side of it span "
+                                            "too little to tell a jump from a fast move"))
+                if len(out) == room:
+                    break
+            continue
+        if exact:  # run, and none of its runs is evidence (failed, diverged, not converged)
+            if not near.any():
+                findings.append(Proposal(None, f"{stretch}: no run at its value {v:.4g} converged; no more runs "
+                                               "are spent there"))
             continue
         out.append(Proposal(float(v), reason))
         if len(out) == room:
@@ -159,17 +173,35 @@ def _ran(done: np.ndarray, v: float, rtol: float = 1e-9) -> bool:
     return bool(np.isclose(done, v, rtol=rtol, atol=0.0).any())
 
 
+def _slope_noise(points_unit: np.ndarray, a: np.ndarray, b: np.ndarray, resolution: float) -> float:
+    """Relative uncertainty of the slope of the edge from ``a`` to ``b`` that the spread of the runs
+    landing on them gives (three standard deviations; at least 1e-6, at most the analysis's tie)."""
+    spread = np.zeros(2)
+    for end in (a, b):
+        there = points_unit[np.linalg.norm(points_unit - end, axis=1) <= resolution]
+        if len(there) > 1:
+            spread = np.maximum(spread, there.std(axis=0, ddof=1))
+    relative = 3 * float(np.sum(2 * spread / np.maximum(np.abs(b - a), 1e-300)))
+    return min(max(relative, 1e-6), TIE)
+
+
 def _bracket_middle(values: np.ndarray, points_unit: np.ndarray, a: np.ndarray, b: np.ndarray) -> float | None:
     """The geometric middle of the alphas between which the runs jump from end ``a`` to end ``b``
-    of a stretch, when a side of that bracket has runs of one alpha only (the analysis measures
-    how fast the solution moves on each side, and needs two alphas there); else None."""
+    of a stretch, when the alphas on a side of that bracket span less than a quarter of it in
+    log(alpha) (the analysis measures how fast the solution moves on each side over at least
+    that much: over less, its noise allowance would pass for a fast move); else None, and None
+    once the bracket is narrower than the analysis's tie. Each middle halves the bracket, so the
+    sides soon span enough."""
     d = b - a
     t = ((points_unit - a) @ d) / max(float(d @ d), 1e-300)
-    low, high = np.unique(values[t <= 0.5]), np.unique(values[t > 0.5])
-    if low.size == 0 or high.size == 0 or min(low.size, high.size) >= 2:
+    low, high = values[t <= 0.5], values[t > 0.5]
+    if low.size == 0 or high.size == 0:
         return None
     a_lo, a_hi = float(low.max()), float(high.min())
-    if not 0 < a_lo < a_hi:  # seeds split at an alpha, or the sides overlap: nothing to bracket
+    if not 0 < a_lo < a_hi * (1 - TIE):  # seeds split, the sides overlap, or it is known to the tie
+        return None
+    need = math.log(a_hi / a_lo) / 4
+    if math.log(a_lo / float(low.min())) >= need and math.log(float(high.max()) / a_hi) >= need:
         return None
     return math.sqrt(a_lo * a_hi)
 

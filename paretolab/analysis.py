@@ -813,6 +813,19 @@ def _side_speeds(resp: _Response, ka: int, kb: int, width: float, noise: float) 
     return left, right
 
 
+def _trusted_sides(resp: _Response, ka: int, kb: int, width: float, noise: float, crossing: float) -> list:
+    """:func:`_side_speeds`, but a side whose alphas span less than ``width / 4`` of log(alpha)
+    is unknown (None) when only the noise allowance, spread over so short a stretch, makes it
+    fast: its own moves were slow. (Else a range ending just past a jump, alphas 1 and 1.05 on
+    its far side, passed for a coarse grid across a fast move, and the jump was missed.)"""
+    speeds = _side_speeds(resp, ka, kb, width, noise)
+    raw = _side_speeds(resp, ka, kb, width, 0.0)
+    a = resp.alphas
+    short = (ka > 0 and math.log(a[ka] / a[0]) < width / 4, kb < len(a) - 1 and math.log(a[-1] / a[kb]) < width / 4)
+    fast = crossing / 1.5
+    return [None if s is not None and sh and r < fast <= s else s for s, r, sh in zip(speeds, raw, short)]
+
+
 def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, gap, tau, noise, noise_floor,
           resp: _Response, empirical: bool, repeats: bool, depth_tol: float) -> tuple[Gap, ...]:
     """Stretches between consecutive points reached by a global optimiser (along the front)
@@ -848,8 +861,8 @@ def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, g
         tie = max(TIE, DENT_FACTOR * noise / max(float(np.linalg.norm(ub - ua)), 1e-300))
         width = math.log(window) if 1 < window < math.inf else 0.0
         crossing = abs(pb - pa) / width if width > 0 else math.inf
-        sides = [s for s in _side_speeds(resp, ka, kb, width, noise_floor / max(g.length, 1e-300)) if s is not None
-                 ] if width > 0 else []
+        sides = [s for s in _trusted_sides(resp, ka, kb, width, noise_floor / max(g.length, 1e-300), crossing)
+                 if s is not None] if width > 0 else []
         isolated = len(sides) == 2 and max(sides) <= crossing / STEP_RATIO
         suspect = len(sides) < 2 or crossing >= 1.5 * max(sides)
         alpha, i, j = _hull_alpha(g, supported, x0, x1)

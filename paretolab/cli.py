@@ -180,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         "refine",
         help="continue a --fn store's sweep where its front is thinnest (an adaptive plan)",
         description="Place up to --budget more runs of the store's function where the front found so far is "
-        "thinnest: at the slope of the edge across the widest unreached stretch for alpha (the middle L1 for "
+        "thinnest: at the slope of the edge across the widest unreached stretch for alpha (an L1 across it for "
         "eps), stopping where converged runs show a stretch unreachable by alpha. Uses the store's seeds, "
         "settings and range of values; a killed refine resumes.",
     )
@@ -432,6 +432,8 @@ def next_command(args, out=None, err=None) -> int:
     plan = {"method": method, "values": values, "seeds": seeds,
             "reasons": [p.reason for p in proposals if p.value is not None],
             "findings": [p.reason for p in proposals if p.value is None]}
+    for note in runs.notes:  # what reading the source left out
+        print(f"note: {note}", file=err)
     for p in proposals:
         print(f"{method} {p.value:.6g}: {p.reason}" if p.value is not None else f"no more runs: {p.reason}", file=out)
     if args.out:

@@ -381,10 +381,18 @@ def _run_auto(session: _Session, plan: dict, settings: dict, budget: int, record
     method, (lo, hi), seeds = plan["method"], plan["auto"], plan["seeds"]
     keys, findings = [], set()
     # a driver stopped mid-round (killed, Ctrl-C) placed values it did not run for every seed:
-    # run those first, so that the resumed sweep places what an uninterrupted one would have
-    same = [p for p in plan["before"] if json.dumps(plain(p.get("settings")), sort_keys=True)
-            == json.dumps(plain(settings), sort_keys=True)]
-    before = [float(v) for v in (same[-1]["values"] if same else [])]
+    # run those first (the same seeds and settings, within the budget), so that the resumed sweep
+    # places what an uninterrupted one would have
+    same = [p for p in plan["before"] if sorted(p.get("seeds", [])) == sorted(seeds) and
+            json.dumps(plain(p.get("settings")), sort_keys=True) == json.dumps(plain(settings), sort_keys=True)]
+    stored = session.status()
+    before, room = [], budget - _spent(session, method)
+    for v in (same[-1]["values"] if same else []):
+        missing = [s for s in seeds if session.call(method, v, s, settings)[0] not in stored]
+        if len(missing) > room:
+            break
+        before.append(float(v))
+        room -= len(missing)
     if before:
         calls = [session.call(method, v, s, settings, placed="placed before the sweep was stopped; resumed")
                  for v in before for s in seeds]
@@ -395,9 +403,7 @@ def _run_auto(session: _Session, plan: dict, settings: dict, budget: int, record
     while True:
         runs = runs_from_rows(session.rows(), session.fid)
         mine = runs.subset(runs.method == method) if len(runs) else runs
-        placed = np.asarray(mine.extra.get("placed", np.full(len(mine), "", dtype=object))) if len(mine) else []
-        spent = int(sum(1 for p in placed if p))
-        room = (budget - spent) // len(seeds)
+        room = (budget - _spent(session, method, runs)) // len(seeds)
         if room < 1:
             break
         per_round = max(1, session.workers() // len(seeds))
@@ -418,6 +424,15 @@ def _run_auto(session: _Session, plan: dict, settings: dict, budget: int, record
         record()
         session.run(calls)
     return keys
+
+
+def _spent(session: _Session, method: str, runs: Runs | None = None) -> int:
+    """Runs of ``method`` an adaptive plan placed in this store (every seed counts)."""
+    runs = runs_from_rows(session.rows(), session.fid) if runs is None else runs
+    if not len(runs):
+        return 0
+    placed = runs.extra.get("placed", np.full(len(runs), "", dtype=object))
+    return int(sum(1 for p, m in zip(placed, runs.method) if p and m == method))
 
 
 def describe(method: str, value: float, seed: int) -> str:
@@ -638,10 +653,16 @@ def _check_where(executor, jobs, in_process, timeout, fn) -> None:
         raise ParetolabError(f"timeout: a run in this process cannot be stopped (in_process); drop in_process to run "
                              f"on a worker process that can be, got timeout={timeout!r}")
     why = unimportable(fn)
+    inner = getattr(fn, "func", fn)  # a functools.partial's function
+    if why is None and getattr(inner, "__module__", None) == "__main__":
+        # a Dask worker gets it by value (cloudpickle), but its child imports it by name, and the
+        # worker's __main__ is not the driver's script
+        why = f"{inner.__qualname__}: it is defined in the driver's main script"
     if executor is not None and not _is_worker_pool(executor) and why is not None:
         raise ParetolabError(f"timeout: on {type(executor).__name__} a run with a timeout goes to a child process "
-                             f"of its task, which cannot import {why}; define train_fn at module level of an "
-                             f"importable module, or drop the timeout (got timeout={timeout!r})")
+                             f"of its task, which cannot import {why}; define train_fn at module level of a "
+                             f"module the workers can import (not the script you run), or drop the timeout (got "
+                             f"timeout={timeout!r})")
 
 
 def _check_jobs(jobs) -> None:

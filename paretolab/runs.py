@@ -507,7 +507,7 @@ def runs_from_table(table: Table, *, objectives=None, alpha=None, seed=None, met
     header = list(table.columns)
     K = len(next(iter(table.columns.values()))) if header else 0
     # where each row is, for messages: a file's line, else the row's index (a DataFrame, a study)
-    lines = [f"line {n}" for n in table.lines] if table.lines is not None else [f"row {i}" for i in range(K)]
+    lines = [f"line {n}" for n in table.lines] if table.lines is not None else [f"row {i} (counting from 0)" for i in range(K)]
     where = table.source
 
     def named(arg, name):

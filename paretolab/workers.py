@@ -531,7 +531,9 @@ def _children_allowed():
     nanny is). ``multiprocessing`` refuses children of a daemonic process lest they outlive it;
     a worker does not (it exits when its driver is gone, see :func:`_watch_driver`). The flag,
     ``multiprocessing.current_process().daemon``, is cleared only while the worker starts, under
-    a lock: threads starting workers at once (a Dask worker's tasks) restore the same value."""
+    a lock: threads starting workers at once (a Dask worker's tasks) restore the same value. The
+    lock is paretolab's own: another library's thread starting a process in these microseconds
+    would pass multiprocessing's check too (and its process would be created non-daemonic)."""
     with _START_LOCK:
         me = multiprocessing.current_process()
         daemonic = me.daemon

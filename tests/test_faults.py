@@ -240,6 +240,26 @@ def test_a_timeout_on_an_executor_needs_an_importable_function():
               progress=False)
 
 
+def test_a_timeout_on_an_executor_refuses_a_function_of_the_driver_script(tmp_path):
+    # before: the check passed a function defined in the script being run; on Dask every task then
+    # failed to send it to its child (the worker's __main__ is not the script) and the sweep stopped
+    script = tmp_path / "driver.py"
+    script.write_text(textwrap.dedent("""
+        from concurrent.futures import ThreadPoolExecutor
+        from paretolab import sweep
+
+        def train(alpha, seed):
+            return alpha, 1 - alpha
+
+        if __name__ == "__main__":
+            with ThreadPoolExecutor(1) as ex:
+                sweep(train, alphas=[0.5], seeds=1, executor=ex, timeout=5, progress=False)
+    """))
+    r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 1 and "timeout: on ThreadPoolExecutor" in r.stderr
+    assert "train: it is defined in the driver's main script" in r.stderr
+
+
 def test_a_big_report_stays_small_unless_runs_are_asked_for(tmp_path):
     # before: every seed of every outcome went into the JSON and the text (7 MB at a million runs,
     # thousands of seeds on one line of the verdict)

@@ -157,10 +157,15 @@ def test_an_optuna_study_through_the_cli_and_enqueue(tmp_path, capsys):
     fixed = [t.system_attrs["fixed_params"] for t in waiting]  # what the user's next trials will get
     assert len(fixed) == 2 and {f["seed"] for f in fixed} == {0, 1}
     assert all(f["alpha"] == pytest.approx(1.0, rel=1e-2) for f in fixed)  # the chord's slope: alpha* = 1
+    # the enqueued trials wait: the next call says it left them out (before: only in the log)
+    capsys.readouterr()
+    assert main(["next", storage, "--study", "alpha", "--objectives", "value0,value1", "--count", "1"]) == 0
+    assert "study.db#alpha: 2 trials not complete (2 WAITING) left out" in capsys.readouterr().err
 
 
 def test_a_bad_cell_of_a_dataframe_is_named_by_its_row_not_a_file_line():
     # before: "DataFrame: line 1, column 'L1'" for a table that has no lines: the user looked for a file
     df = pd.DataFrame({"alpha": [0.1, 1.0, 10.0], "L0": [0.0, 0.5, 1.0], "L1": [1.0, "oops", 0.0]})
-    with pytest.raises(ParetolabError, match=r": row 1, column 'L1': expected a number, got 'oops'"):
+    with pytest.raises(ParetolabError, match=r": row 1 \(counting from 0\), column 'L1': expected a number, "
+                                             r"got 'oops'"):
         paretolab.analyze(df)

@@ -309,6 +309,34 @@ def test_an_auto_sweep_killed_at_any_moment_resumes_to_what_an_uninterrupted_one
     calls = _log(log)
     assert len(calls) == len(set(calls)) and set(calls) == expected - done_before  # exactly the missing runs
 
+
+def test_a_resumed_auto_sweep_stays_within_its_budget_and_its_seeds(tmp_path):
+    """The values a stopped auto sweep placed are run first on resume, but never past the
+    budget, and not for a sweep of other seeds (a review found 24 runs made for a budget of 6)."""
+    calls, stop_at = [], [2]
+
+    def train(alpha, seed):
+        calls.append((alpha, seed))
+        if len(calls) == stop_at[0]:
+            raise KeyboardInterrupt  # Ctrl-C in the second run of the first round
+        t = alpha / (1 + alpha)
+        return t * t, (1 - t) ** 2
+
+    store = tmp_path / "auto.sqlite"
+    with pytest.raises(KeyboardInterrupt):
+        sweep(train, alphas="auto:0.01:100", budget=6, seeds=[0, 1], store=store, in_process=True, progress=False)
+    assert _count(store) == 1  # the first round placed 3 values (6 runs); one ran
+    calls.clear()
+    stop_at[0] = 0
+    sweep(train, alphas="auto:0.01:100", budget=4, seeds=[0, 1], store=store, in_process=True, progress=False)
+    assert len(calls) == 3 and _count(store) == 4  # the placed values, as far as a budget of 4 goes
+    with open_store(store, readonly=True) as st:
+        first_two = st.meta()["plans"][-1]["values"][:2]
+    assert sorted({a for a, _ in calls} | {first_two[0]}) == sorted(first_two)
+    calls.clear()
+    sweep(train, alphas="auto:0.01:100", budget=4, seeds=[0, 1, 2, 3], store=store, in_process=True, progress=False)
+    assert calls == []  # other seeds: nothing to resume, and the budget is spent
+
 V1_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE runs (key TEXT PRIMARY KEY, alpha REAL NOT NULL, seed INTEGER NOT NULL, objectives TEXT NOT NULL,

@@ -143,6 +143,21 @@ def test_a_gap_is_reached_only_by_runs_on_the_front_and_inside_it(behind):
     (gap,) = jump_gaps(analyze(with_chebyshev([inside, inside])))
     assert gap.reached_by == ("chebyshev",)
 
+
+@pytest.mark.parametrize("beyond", [1.02, 1.05, 1.2])
+def test_a_jump_with_little_of_the_range_beyond_it_is_never_called_tunable(beyond):
+    """Before: alphas 0.001, 0.0324, 1 and 1.05 (the range ends just past the jump at 1), each
+    seed at (0, 1) below 1 and at (1, 0) from 1 on: 'alpha is tunable, no jump'. The noise
+    allowance spread over log(1.05) passed for a fast move beside the jump. Such a side says
+    nothing either way: the jump is unresolved (or found), never missed."""
+    alphas = [1e-3, 0.0324, 1.0, beyond]
+    runs = Runs.from_arrays([(0.0, 1.0) if a < 1 else (1.0, 0.0) for a in alphas for _ in range(2)],
+                            alpha=np.repeat(alphas, 2), seed=[0, 1] * len(alphas))
+    report = analyze(runs)
+    assert report.tunable != "yes", str(report)
+    (gap,) = report.gaps
+    assert gap.alpha_bracket == (0.0324, 1.0)
+
 def concave_convex_concave(n=2001):
     u = np.linspace(0, 1, n)
     bump = np.clip(1 - ((u - 0.5) / 0.15) ** 2, 0, None) ** 3
