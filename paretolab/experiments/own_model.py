@@ -44,7 +44,7 @@ def _data():
     return x, y[:, None]
 
 
-def train(objective, seed: int, steps: int = 800, lr: float = 0.02) -> dict:
+def train(objective, seed: int, steps: int = 2000, lr: float = 0.02) -> dict:
     """Train the MLP once, minimising ``objective(L0, L1)`` from the initialisation of ``seed``
     (Adam, cosine learning-rate decay); converged when neither loss moved over the last 100
     steps (means of the last 50 against the 50 before)."""
@@ -79,7 +79,7 @@ def run(out_dir, *, quick: bool = False):
     from paretolab.runner import sweep_function
     from paretolab.sources import read_runs
 
-    steps, budget, n = (500, 8, 2) if quick else (800, 20, 7)
+    steps, budget, n = (500, 8, 2) if quick else (2000, 20, 7)
     with tempfile.TemporaryDirectory() as tmp:
         store = os.path.join(tmp, "own_model.sqlite")
         sweep_function(train, alphas="auto:1e-2:300", budget=budget, seeds=2, store=store, config={"steps": steps},
