@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -309,7 +310,7 @@ def _running_min_mask(y: np.ndarray) -> np.ndarray:
     return y < before
 
 
-def _lower_hull(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _lower_hull(x: np.ndarray, y: np.ndarray, exact: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Indices of the strict lower-left convex hull of points sorted by x (ties: lower y first).
 
     Every vertex of a lower-left hull is on the running minimum of y, so that staircase is the
@@ -318,10 +319,15 @@ def _lower_hull(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     either) while that removes a good share of the chain. What is left splits at its remaining
     reflex vertices into convex pieces, merged left to right through their lower common
     tangents. Runs in O(n) numpy work for the fronts met in practice.
+
+    ``exact``: the points' own values when ``x``, ``y`` are them rescaled; a difference the
+    rescaling rounded away (L1 of 0, 1e-26 and 4e297: the first two both become 0) is then
+    decided on them: the staircase on the own values, and a chain point that is on the chord
+    of its neighbours only in the rescaled values by exact rational arithmetic.
     """
-    idx = np.flatnonzero(_running_min_mask(y))
+    idx = np.flatnonzero(_running_min_mask(y if exact is None else exact[1]))
     while idx.size >= 3:
-        reflex = _reflex(x[idx], y[idx])
+        reflex = _reflex(x[idx], y[idx], None if exact is None else (exact[0][idx], exact[1][idx]))
         if not reflex.any():
             return idx
         if reflex.sum() < idx.size // 100:
@@ -333,9 +339,19 @@ def _lower_hull(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return _merge_convex_pieces(x, y, np.split(idx, cuts))
 
 
-def _reflex(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """For each interior point of a chain: is it on or above the chord of its neighbours?"""
-    return (x[1:-1] - x[:-2]) * (y[2:] - y[:-2]) - (y[1:-1] - y[:-2]) * (x[2:] - x[:-2]) <= 0
+def _reflex(x: np.ndarray, y: np.ndarray, exact: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """For each interior point of a chain: is it on or above the chord of its neighbours? With
+    ``exact`` (see :func:`_lower_hull`), a point found on the chord where the rescaling merged
+    two of the three points' distinct values is decided on the own values, exactly."""
+    cross = (x[1:-1] - x[:-2]) * (y[2:] - y[:-2]) - (y[1:-1] - y[:-2]) * (x[2:] - x[:-2])
+    out = cross <= 0
+    if exact is not None:
+        e0, e1 = exact
+        merged = ((np.diff(x) == 0) & (np.diff(e0) != 0)) | ((np.diff(y) == 0) & (np.diff(e1) != 0))
+        for i in np.flatnonzero((cross == 0) & (merged[:-1] | merged[1:])):
+            (ax, bx, cx), (ay, by, cy) = (map(Fraction, e0[i:i + 3].tolist()), map(Fraction, e1[i:i + 3].tolist()))
+            out[i] = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax) <= 0
+    return out
 
 
 def _merge_convex_pieces(x: np.ndarray, y: np.ndarray, pieces: list[np.ndarray]) -> np.ndarray:
@@ -474,13 +490,16 @@ def weighted_sum_optimum(points, alpha, /):
     # or cross products far below the extent become 0): none of them may warn
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
         (x, span0), (y, span1) = _unit_column(s0), _unit_column(s1)
-        vertices = _lower_hull(x, y)
+        vertices = _lower_hull(x, y, exact=(s0, s1))
         if vertices.size == 1:
             k = np.zeros(a.size, dtype=np.intp)
         else:
             flat = a.reshape(-1)
-            # the position among the critical alphas, in the unit square ...
-            crit = np.diff(x[vertices]) / -np.diff(y[vertices])
+            # the position among the critical alphas, in the unit square (an edge whose two
+            # differences the rescaling rounded to 0 gets its neighbour's; settled below) ...
+            with np.errstate(invalid="ignore"):
+                crit = np.diff(x[vertices]) / -np.diff(y[vertices])
+            crit = np.maximum.accumulate(np.nan_to_num(crit, nan=0.0, posinf=np.inf))
             k = np.searchsorted(crit, _times_ratio(flat, span1, span0), side="left")
             # ... then settled on the points' own differences (one rounding, as in floats)
             k = _settle(flat, k, _edge_differences(s0[vertices], s1[vertices]))

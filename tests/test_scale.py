@@ -193,6 +193,24 @@ def test_alpha_beyond_the_float_range_of_the_ratio():
     assert answer(front * [1e300, 1e-300], small).tolist() == [0, 0, 0, 0, 0, 2]
 
 
+
+def test_a_difference_the_rescaling_rounds_away_is_kept():
+    # found by hypothesis in CI: L1 of 0, 1e-26 and 4e297 rescale to 0, 0 and 1, so the hull
+    # in the unit square lost (0, 0) behind (-1, 1e-26) and alpha = inf (minimise L1) answered
+    # the point with L1 = 1e-26. The switch between them is at alpha = 1 / 1e-26 = 1e26
+    pts = np.array([[0.0, 0.0], [0.0, 4.2220765291946596e297], [-1.0, 1.042991483593864e-26]])
+    alphas = np.array([0.0, 1.0, 1e25, 1e27, 1e300, np.inf])
+    assert answer(pts, alphas).tolist() == [2, 2, 2, 0, 0, 0]
+    assert not misses(pts, alphas, Fraction(0), "rounded away")
+    # three points whose L1 all rescale to 0 next to a huge one: the middle is a vertex
+    tail = np.array([[0.0, 3e-26], [1.0, 1e-26], [2.0, 0.0], [-1.0, 1e300]])
+    assert not misses(tail, np.r_[0.0, np.geomspace(1e-3, 1e30, 40), np.inf], Fraction(0), "tail")
+    # an edge both of whose differences round to 0 (hypothesis again: a 0/0 critical alpha)
+    both = np.array([[0.0, -7.810060834881259e-27], [-1.0, 0.0], [-9007199254740996.0, 3.161547822894285e297]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert answer(both, np.array([0.0, 1.0, 1e26, 1e30, np.inf])).tolist() == [2, 1, 1, 0, 0]
+
 # --------------------------------------------------------------------------- any floats
 finite = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
 
