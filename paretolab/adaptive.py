@@ -169,8 +169,8 @@ def propose(runs: Runs, method: str, lo: float, hi: float, room: int, *,
     return out + findings
 
 
-def _ran(done: np.ndarray, v: float, rtol: float = 1e-9) -> bool:
-    return bool(np.isclose(done, v, rtol=rtol, atol=0.0).any())
+def _ran(done: np.ndarray, v: float) -> bool:
+    return bool(np.isclose(done, v, rtol=1e-9, atol=0.0).any())
 
 
 def _slope_noise(points_unit: np.ndarray, a: np.ndarray, b: np.ndarray, resolution: float) -> float:

@@ -652,12 +652,9 @@ def _check_where(executor, jobs, in_process, timeout, fn) -> None:
     if in_process or isinstance(executor, SerialExecutor):
         raise ParetolabError(f"timeout: a run in this process cannot be stopped (in_process); drop in_process to run "
                              f"on a worker process that can be, got timeout={timeout!r}")
-    why = unimportable(fn)
-    inner = getattr(fn, "func", fn)  # a functools.partial's function
-    if why is None and getattr(inner, "__module__", None) == "__main__":
-        # a Dask worker gets it by value (cloudpickle), but its child imports it by name, and the
-        # worker's __main__ is not the driver's script
-        why = f"{inner.__qualname__}: it is defined in the driver's main script"
+    # a Dask worker gets the function by value (cloudpickle), but its child imports it by name,
+    # and the worker's __main__ is not the driver's script
+    why = unimportable(fn, main_script=False)
     if executor is not None and not _is_worker_pool(executor) and why is not None:
         raise ParetolabError(f"timeout: on {type(executor).__name__} a run with a timeout goes to a child process "
                              f"of its task, which cannot import {why}; define train_fn at module level of a "

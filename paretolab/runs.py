@@ -391,17 +391,16 @@ def existing_file(path, what: str) -> str:
     return path
 
 
-def _number(text: str, path: str, at: str, column: str) -> float:
+def _number(text: str) -> float:
+    """A cell as a number (blank, nan, none, null: NaN); ValueError if it is none."""
     text = text.strip()
     if text == "" or text.lower() in ("nan", "inf", "-inf", "+inf", "none", "null"):
         return math.nan
-    try:
-        return float(text)
-    except ValueError:
-        raise ParetolabError(f"{path}: {at}, column {column!r}: expected a number, got {text!r}") from None
+    return float(text)
 
 
-def _flag(text: str, path: str, at: str, column: str, blank: bool = False) -> bool:
+def _flag(text: str, blank: bool = False) -> bool:
+    """A cell as a flag (0/1, true/false, yes/no; blank: ``blank``); ValueError if it is none."""
     t = text.strip().lower()
     if t == "":
         return blank
@@ -409,7 +408,12 @@ def _flag(text: str, path: str, at: str, column: str, blank: bool = False) -> bo
         return True
     if t in ("0", "false", "no", "0.0"):
         return False
-    raise ParetolabError(f"{path}: {at}, column {column!r}: expected 0/1 or true/false, got {text!r}")
+    raise ValueError(text)
+
+
+def _row(lines, i: int) -> str:
+    """Where row ``i`` is, for a message: its file's line, else its position in the table."""
+    return f"line {lines[i]}" if lines is not None else f"row {i} (counting from 0)"
 
 
 def read_csv(path, **roles) -> Runs:
@@ -506,8 +510,7 @@ def runs_from_table(table: Table, *, objectives=None, alpha=None, seed=None, met
     """
     header = list(table.columns)
     K = len(next(iter(table.columns.values()))) if header else 0
-    # where each row is, for messages: a file's line, else the row's index (a DataFrame, a study)
-    lines = [f"line {n}" for n in table.lines] if table.lines is not None else [f"row {i} (counting from 0)" for i in range(K)]
+    lines = table.lines  # a file's lines, for messages (None: a DataFrame, a study)
     where = table.source
 
     def named(arg, name):
@@ -619,13 +622,31 @@ def _numbers(values, where: str, lines, column: str) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "biuf":
         return arr.astype(float)
-    return np.array([_number("" if v is None else str(v), where, at, column) for v, at in zip(arr.tolist(), lines)],
-                    dtype=float)
+    try:  # every cell a number as written: one conversion
+        return arr.astype(float)
+    except (TypeError, ValueError):  # blanks, 'none', or a bad cell: cell by cell
+        pass
+    out = np.empty(arr.size)
+    for i, v in enumerate(arr.tolist()):
+        text = "" if v is None else str(v)
+        try:
+            out[i] = _number(text)
+        except ValueError:
+            raise ParetolabError(f"{where}: {_row(lines, i)}, column {column!r}: expected a number, "
+                                 f"got {text.strip()!r}") from None
+    return out
 
 
 def _flags(values, where: str, lines, column: str, blank: bool) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind in "biuf":
         return np.where(np.isnan(arr.astype(float)), blank, arr.astype(float) != 0)
-    return np.array([_flag("" if v is None else str(v), where, at, column, blank=blank)
-                     for v, at in zip(arr.tolist(), lines)], dtype=bool)
+    out = np.empty(arr.size, dtype=bool)
+    for i, v in enumerate(arr.tolist()):
+        text = "" if v is None else str(v)
+        try:
+            out[i] = _flag(text, blank=blank)
+        except ValueError:
+            raise ParetolabError(f"{where}: {_row(lines, i)}, column {column!r}: expected 0/1 or true/false, "
+                                 f"got {text!r}") from None
+    return out

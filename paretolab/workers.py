@@ -563,12 +563,14 @@ def _check_function(name: str, fn) -> None:
                              "importable module (or run in the driver's process, with in_process=True)")
 
 
-def unimportable(fn) -> str | None:
-    """Why a new process cannot import ``fn`` by name, or None (pickling may still fail)."""
+def unimportable(fn, *, main_script: bool = True) -> str | None:
+    """Why a new process cannot import ``fn`` by name, or None (pickling may still fail).
+    ``main_script=False``: the process is not started by the driver (a Dask worker's child), so a
+    function of the driver's main script cannot be imported there either."""
     import functools
 
     if isinstance(fn, functools.partial):
-        return unimportable(fn.func)
+        return unimportable(fn.func, main_script=main_script)
     qual = getattr(fn, "__qualname__", None)
     if qual is None:  # an instance of a callable class: pickled by value
         return None
@@ -582,6 +584,8 @@ def unimportable(fn) -> str | None:
         return f"{fn!r}: it has no module"
     if mod == "__main__" and not getattr(sys.modules.get("__main__"), "__file__", None):
         return f"{label}: it is defined in an interactive session (no file a worker can import)"
+    if mod == "__main__" and not main_script:
+        return f"{qual}: it is defined in the driver's main script"
     return None
 
 
