@@ -815,15 +815,17 @@ def _side_speeds(resp: _Response, ka: int, kb: int, width: float, noise: float) 
 
 def _trusted_sides(resp: _Response, ka: int, kb: int, width: float, noise: float, crossing: float) -> list:
     """:func:`_side_speeds`, but a side whose alphas span less than ``width / 4`` of log(alpha)
-    is unknown (None) when only the noise allowance, spread over so short a stretch, makes it
-    fast: its own moves were slow. (Else a range ending just past a jump, alphas 1 and 1.05 on
+    shows a fast move only by its own move, and one more than twice what the noise could hide
+    (over so short a stretch a small move is a high speed); else, when it would pass for fast,
+    it is unknown (None). (Without this a range ending just past a jump, alphas 1 and 1.05 on
     its far side, passed for a coarse grid across a fast move, and the jump was missed.)"""
     speeds = _side_speeds(resp, ka, kb, width, noise)
-    raw = _side_speeds(resp, ka, kb, width, 0.0)
+    own = _side_speeds(resp, ka, kb, width, 0.0)  # the same without the noise allowance
     a = resp.alphas
     short = (ka > 0 and math.log(a[ka] / a[0]) < width / 4, kb < len(a) - 1 and math.log(a[-1] / a[kb]) < width / 4)
     fast = crossing / 1.5
-    return [None if s is not None and sh and r < fast <= s else s for s, r, sh in zip(speeds, raw, short)]
+    return [None if s is not None and sh and s >= fast and (r < fast or r < 2 * (s - r)) else s
+            for s, r, sh in zip(speeds, own, short)]
 
 
 def _gaps(runs: Runs, ok, near, dominated, unit, pos, g: _Geometry, supported, gap, tau, noise, noise_floor,

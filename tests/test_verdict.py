@@ -158,6 +158,27 @@ def test_a_jump_with_little_of_the_range_beyond_it_is_never_called_tunable(beyon
     (gap,) = report.gaps
     assert gap.alpha_bracket == (0.0324, 1.0)
 
+
+@pytest.mark.parametrize("noise", [1e-3, 3e-3, 1e-2])
+@pytest.mark.parametrize("seeds", [1, 2, 4])
+def test_little_of_the_range_beyond_a_jump_with_noise_and_few_seeds(noise, seeds):
+    """The same layouts with noise: the far side's own moves are then noise over log(1.02), a
+    high speed. Its move must exceed twice what the noise could hide to count as fast (with once,
+    2 of 360 such tables were called tunable). The convex front swept the same way is never
+    called 'no' (it may be 'unknown': those alphas cannot tell a jump from a fast move)."""
+    rng = np.random.default_rng(int(noise * 1e4) + seeds)
+    x = np.linspace(0, 1, 4001)
+    convex = np.c_[x, (1 - np.sqrt(x)) ** 2]
+    for beyond in (1.02, 1.05, 1.2):
+        alphas = [1e-3, 0.0324, 1.0, beyond]
+        kw = {"alpha": np.repeat(alphas, seeds), "seed": np.tile(np.arange(seeds), len(alphas))}
+        for _ in range(10):
+            jump = np.array([(0.0, 1.0) if a < 1 else (1.0, 0.0) for a in alphas for _ in range(seeds)])
+            report = analyze(Runs.from_arrays(jump + rng.normal(0, noise, jump.shape), **kw))
+            assert report.tunable != "yes", str(report)
+            smooth = np.array([convex[np.argmin(convex[:, 0] + a * convex[:, 1])] for a in alphas for _ in range(seeds)])
+            assert analyze(Runs.from_arrays(smooth + rng.normal(0, noise, smooth.shape), **kw)).tunable != "no"
+
 def concave_convex_concave(n=2001):
     u = np.linspace(0, 1, n)
     bump = np.clip(1 - ((u - 0.5) / 0.15) ** 2, 0, None) ** 3
